@@ -1,0 +1,165 @@
+/**
+ * Seeded splits and subsamples, like the CS231n notebooks' 49000 / 1000 / 1000 train / val / test
+ * split plus a small development set.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix } from "../matrix.ts";
+ * import { trainValTestSplit } from "./split.ts";
+ * const X = Matrix.zeros(10, 2), y = new Int32Array(10);
+ * const s = trainValTestSplit(X, y, { numTrain: 6, numVal: 2, numTest: 2, seed: 0 });
+ * assert(s.XTrain.rows === 6 && s.yTest.length === 2);
+ * ```
+ * @module
+ */
+import { Matrix, shapeOf } from "../matrix.ts";
+import { type Seed, toRng } from "../random.ts";
+
+/** Options of `trainValTestSplit`. */
+export interface SplitOptions {
+  /** Training examples. */
+  numTrain: number;
+  /** Validation examples (default 0). */
+  numVal?: number;
+  /** Test examples (default 0). */
+  numTest?: number;
+  /** A development subset drawn from the training rows (default 0), for quick experiments. */
+  numDev?: number;
+  /** Shuffle seed (default 0); `shuffle: false` keeps the given order. */
+  seed?: Seed;
+  /** Shuffle before splitting (default true). */
+  shuffle?: boolean;
+}
+
+/** The result of `trainValTestSplit`. */
+export interface Split {
+  XTrain: Matrix;
+  yTrain: Int32Array;
+  XVal: Matrix;
+  yVal: Int32Array;
+  XTest: Matrix;
+  yTest: Int32Array;
+  XDev: Matrix;
+  yDev: Int32Array;
+}
+
+/**
+ * Shuffles the rows once with a seeded permutation and cuts them into disjoint train, validation
+ * and test parts (in that order); the dev set is a seeded sample of the training rows.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadMnist, trainValTestSplit } from "../mod.ts";
+ * const { X, y } = await loadMnist();
+ * const s = trainValTestSplit(X, y, { numTrain: 8000, numVal: 1000, numTest: 1000, numDev: 500 });
+ * assert(s.XDev.rows === 500);
+ * ```
+ */
+export function trainValTestSplit(X: Matrix, y: ArrayLike<number>, options: SplitOptions): Split {
+  const { numTrain, numVal = 0, numTest = 0, numDev = 0, seed = 0, shuffle = true } = options;
+  checkLabels("trainValTestSplit", X, y);
+  for (const [name, v] of Object.entries({ numTrain, numVal, numTest, numDev })) {
+    if (!Number.isInteger(v) || v < 0) {
+      throw new RangeError(`trainValTestSplit: ${name} must be a non-negative integer, got ${v}`);
+    }
+  }
+  const need = numTrain + numVal + numTest;
+  if (need > X.rows) {
+    throw new RangeError(
+      `trainValTestSplit: ${numTrain} + ${numVal} + ${numTest} = ${need} examples requested, X ${
+        shapeOf(X)
+      } has ${X.rows}`,
+    );
+  }
+  if (numDev > numTrain) {
+    throw new RangeError(`trainValTestSplit: numDev ${numDev} exceeds numTrain ${numTrain}`);
+  }
+  const rng = toRng(seed);
+  const order = shuffle
+    ? rng.permutation(X.rows)
+    : Int32Array.from({ length: X.rows }, (_, i) => i);
+  const part = (start: number, count: number) => {
+    const idx = order.subarray(start, start + count);
+    return [X.gatherRows(idx), gatherLabels(y, idx)] as const;
+  };
+  const [XTrain, yTrain] = part(0, numTrain);
+  const [XVal, yVal] = part(numTrain, numVal);
+  const [XTest, yTest] = part(numTrain + numVal, numTest);
+  const dev = rng.choice(numTrain, numDev, { replace: false });
+  return {
+    XTrain,
+    yTrain,
+    XVal,
+    yVal,
+    XTest,
+    yTest,
+    XDev: XTrain.gatherRows(dev),
+    yDev: gatherLabels(yTrain, dev),
+  };
+}
+
+/**
+ * A seeded random subsample of `n` examples (without replacement).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix } from "../matrix.ts";
+ * import { subsample } from "./split.ts";
+ * const { X, y } = subsample(Matrix.zeros(10, 2), new Int32Array(10), 3, { seed: 1 });
+ * assert(X.rows === 3 && y.length === 3);
+ * ```
+ */
+export function subsample(
+  X: Matrix,
+  y: ArrayLike<number>,
+  n: number,
+  { seed = 0 }: { seed?: Seed } = {},
+): { X: Matrix; y: Int32Array } {
+  checkLabels("subsample", X, y);
+  if (!Number.isInteger(n) || n < 0 || n > X.rows) {
+    throw new RangeError(`subsample: cannot take ${n} examples from X ${shapeOf(X)}`);
+  }
+  const idx = toRng(seed).choice(X.rows, n, { replace: false });
+  return { X: X.gatherRows(idx), y: gatherLabels(y, idx) };
+}
+
+/**
+ * The labels at the given indices, as an `Int32Array`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { gatherLabels } from "./split.ts";
+ * assert(gatherLabels([5, 6, 7], [2, 0]).join() === "7,5");
+ * ```
+ */
+export function gatherLabels(y: ArrayLike<number>, indices: ArrayLike<number>): Int32Array {
+  const out = new Int32Array(indices.length);
+  for (let t = 0; t < indices.length; t++) {
+    const i = indices[t];
+    if (i < 0 || i >= y.length) {
+      throw new RangeError(`gatherLabels: index ${i} is outside ${y.length} labels`);
+    }
+    out[t] = y[i];
+  }
+  return out;
+}
+
+/**
+ * Throws a RangeError naming `op` unless `y` has one label per row of `X`.
+ *
+ * @example
+ * ```ts
+ * import { Matrix } from "../matrix.ts";
+ * import { checkLabels } from "./split.ts";
+ * checkLabels("demo", Matrix.zeros(2, 1), [0, 1]); // fine
+ * ```
+ */
+export function checkLabels(op: string, X: Matrix, y: ArrayLike<number>): void {
+  if (y.length !== X.rows) {
+    throw new RangeError(`${op}: X ${shapeOf(X)} has ${X.rows} rows but y has ${y.length} labels`);
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * Numerical gradients by finite differences and the gradient check, as in CS231n's
+ * `gradient_check.py`: the analytic gradient is fast and exact but easy to get wrong; the numerical
+ * one is slow and approximate but easy to get right, so we compare them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix } from "./matrix.ts";
+ * import { evalNumericalGradient, relError } from "./gradients.ts";
+ * const x = Matrix.fromArray([[1, 2]]);
+ * const g = evalNumericalGradient((m) => m.pow(2).sum(), x); // d/dx Σx² = 2x
+ * assert(relError(g, x.mul(2)) < 1e-8);
+ * ```
+ * @module
+ */
+import { assertSameShape, Matrix } from "./matrix.ts";
+import { type Seed, toRng } from "./random.ts";
+
+/** Options of the finite-difference gradients. */
+export interface NumericalGradientOptions {
+  /** Step h (default 1e-5). */
+  h?: number;
+  /**
+   * `"centered"`: [f(x+h) − f(x−h)] / 2h, error O(h²) (default);
+   * `"forward"`: [f(x+h) − f(x)] / h, error O(h).
+   */
+  method?: "centered" | "forward";
+}
+
+/**
+ * The gradient of a scalar function `f` at `x` by finite differences, one coordinate at a time.
+ * `x` is perturbed in place (so `f` may close over it) and restored exactly afterwards.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix } from "./matrix.ts";
+ * import { evalNumericalGradient } from "./gradients.ts";
+ * const x = Matrix.fromArray([[3]]);
+ * const g = evalNumericalGradient((m) => m.get(0, 0) ** 3, x, { h: 1e-4 });
+ * assert(Math.abs(g.get(0, 0) - 27) < 1e-6);
+ * ```
+ */
+export function evalNumericalGradient(
+  f: (x: Matrix) => number,
+  x: Matrix,
+  { h = 1e-5, method = "centered" }: NumericalGradientOptions = {},
+): Matrix {
+  checkStep(h);
+  const grad = new Matrix(x.rows, x.cols);
+  const fx = method === "forward" ? f(x) : 0;
+  for (let i = 0; i < x.data.length; i++) {
+    grad.data[i] = partial(f, x, i, h, method, fx);
+  }
+  return grad;
+}
+
+/**
+ * The numerical gradient of a matrix-valued function `f` at `x`, contracted with an upstream
+ * gradient `df` (same shape as `f(x)`): Σ df ⊙ ∂f/∂xᵢ for every i. This checks a layer's backward
+ * pass (`dx = backward(df)`) against its forward pass.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix } from "./matrix.ts";
+ * import { evalNumericalGradientArray } from "./gradients.ts";
+ * const x = Matrix.fromArray([[1, -2]]);
+ * const df = Matrix.fromArray([[1, 1]]);
+ * const dx = evalNumericalGradientArray((m) => m.mul(3), x, df); // d(3x) = 3·df
+ * assert(dx.allClose(Matrix.fromArray([[3, 3]])));
+ * ```
+ */
+export function evalNumericalGradientArray(
+  f: (x: Matrix) => Matrix,
+  x: Matrix,
+  df: Matrix,
+  { h = 1e-5 }: { h?: number } = {},
+): Matrix {
+  checkStep(h);
+  const grad = new Matrix(x.rows, x.cols);
+  for (let i = 0; i < x.data.length; i++) {
+    const old = x.data[i];
+    x.data[i] = old + h;
+    const pos = f(x);
+    x.data[i] = old - h;
+    const neg = f(x);
+    x.data[i] = old;
+    assertSameShape("evalNumericalGradientArray: f(x) vs df", pos, df);
+    let s = 0;
+    for (let t = 0; t < df.data.length; t++) s += (pos.data[t] - neg.data[t]) * df.data[t];
+    grad.data[i] = s / (2 * h);
+  }
+  return grad;
+}
+
+/** One coordinate checked by `gradCheckSparse`. */
+export interface GradCheckRecord {
+  /** Flat (row-major) index of the coordinate. */
+  index: number;
+  /** Its (row, column). */
+  row: number;
+  col: number;
+  /** Centered-difference estimate. */
+  numerical: number;
+  /** The analytic gradient's value there. */
+  analytic: number;
+  /** |a − n| / max(1e-8, |a| + |n|). */
+  relError: number;
+}
+
+/**
+ * Checks `analyticGrad` at `numChecks` random coordinates of `x` (like CS231n's
+ * `grad_check_sparse`), returning one record per coordinate. `x` is restored afterwards.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix } from "./matrix.ts";
+ * import { gradCheckSparse } from "./gradients.ts";
+ * const x = Matrix.randn(4, 3, 0);
+ * const recs = gradCheckSparse((m) => m.pow(2).sum(), x, x.mul(2), { numChecks: 5, seed: 1 });
+ * assert(recs.length === 5 && recs.every((r) => r.relError < 1e-7));
+ * ```
+ */
+export function gradCheckSparse(
+  f: (x: Matrix) => number,
+  x: Matrix,
+  analyticGrad: Matrix,
+  { numChecks = 10, h = 1e-5, seed = 0 }: { numChecks?: number; h?: number; seed?: Seed } = {},
+): GradCheckRecord[] {
+  assertSameShape("gradCheckSparse: x vs analyticGrad", x, analyticGrad);
+  checkStep(h);
+  if (x.size === 0) throw new RangeError("gradCheckSparse: x has no entries");
+  const rng = toRng(seed);
+  const out: GradCheckRecord[] = [];
+  for (let t = 0; t < numChecks; t++) {
+    const index = rng.int(0, x.size);
+    const numerical = partial(f, x, index, h, "centered", 0);
+    const analytic = analyticGrad.data[index];
+    out.push({
+      index,
+      row: Math.floor(index / x.cols),
+      col: index % x.cols,
+      numerical,
+      analytic,
+      relError: relError(analytic, numerical),
+    });
+  }
+  return out;
+}
+
+/**
+ * Relative error as CS231n defines it: max |a − b| / max(1e-8, |a| + |b|), over all entries for
+ * matrices. Below 1e-7 is what a correct gradient usually gives.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { relError } from "./gradients.ts";
+ * assert(relError(1, 1) === 0);
+ * assert(Math.abs(relError(1, 3) - 0.5) < 1e-15);
+ * ```
+ */
+export function relError(a: Matrix | number, b: Matrix | number): number {
+  if (typeof a === "number" && typeof b === "number") {
+    return Math.abs(a - b) / Math.max(1e-8, Math.abs(a) + Math.abs(b));
+  }
+  if (typeof a === "number" || typeof b === "number") {
+    throw new TypeError("relError: compare two numbers or two matrices, not a mix");
+  }
+  assertSameShape("relError", a, b);
+  let worst = 0;
+  for (let i = 0; i < a.data.length; i++) {
+    const x = a.data[i], y = b.data[i];
+    worst = Math.max(worst, Math.abs(x - y) / Math.max(1e-8, Math.abs(x) + Math.abs(y)));
+  }
+  return worst;
+}
+
+function partial(
+  f: (x: Matrix) => number,
+  x: Matrix,
+  i: number,
+  h: number,
+  method: "centered" | "forward",
+  fx: number,
+): number {
+  const old = x.data[i];
+  try {
+    x.data[i] = old + h;
+    const fPlus = f(x);
+    if (method === "forward") return (fPlus - fx) / h;
+    if (method !== "centered") {
+      throw new RangeError(`numerical gradient: unknown method "${method}"`);
+    }
+    x.data[i] = old - h;
+    const fMinus = f(x);
+    return (fPlus - fMinus) / (2 * h);
+  } finally {
+    x.data[i] = old;
+  }
+}
+
+function checkStep(h: number): void {
+  if (!(h > 0) || !Number.isFinite(h)) {
+    throw new RangeError(`numerical gradient: step h must be > 0, got ${h}`);
+  }
+}

@@ -1,0 +1,696 @@
+/**
+ * Dense row-major matrices of float64, the one array type of this library (numpy's 2-D `ndarray`,
+ * cut down to what the lessons need). Vectors are 1×C (row) or N×1 (column) matrices.
+ *
+ * Every operation returns a new matrix unless its name says "InPlace". Shape mismatches throw a
+ * `RangeError` naming the operation and both shapes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix } from "./matrix.ts";
+ * const X = Matrix.fromArray([[1, 2], [3, 4]]);
+ * const scores = X.matmul(Matrix.eye(2)).add(Matrix.fromArray([[10, 20]])); // row broadcast
+ * assert(scores.get(1, 1) === 24);
+ * ```
+ * @module
+ */
+import { gemm, gemmTA, gemmTB } from "./kernels/gemm.ts";
+import { type Seed, toRng } from "./random.ts";
+
+/** Axis of a reduction: 0 reduces over rows (one value per column), 1 over columns (one per row). */
+export type Axis = 0 | 1;
+
+/** Formats a shape the way error messages show it, e.g. `(3×4)`. */
+export function shapeOf(m: { rows: number; cols: number }): string {
+  return `(${m.rows}×${m.cols})`;
+}
+
+/**
+ * A dense rows×cols matrix of float64 stored row-major in `data`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix } from "./matrix.ts";
+ * const m = new Matrix(2, 3); // zeros
+ * m.set(1, 2, 5);
+ * assert(m.data[5] === 5 && m.sum() === 5);
+ * ```
+ */
+export class Matrix {
+  /** Number of rows. */
+  readonly rows: number;
+  /** Number of columns. */
+  readonly cols: number;
+  /** Entries in row-major order: entry (i, j) is `data[i * cols + j]`. */
+  readonly data: Float64Array;
+
+  /** A rows×cols matrix over `data` (not copied), or of zeros when `data` is omitted. */
+  constructor(rows: number, cols: number, data?: Float64Array | ArrayLike<number>) {
+    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
+      throw new RangeError(`Matrix: shape must be non-negative integers, got (${rows}×${cols})`);
+    }
+    this.rows = rows;
+    this.cols = cols;
+    if (data === undefined) this.data = new Float64Array(rows * cols);
+    else {
+      if (data.length !== rows * cols) {
+        throw new RangeError(
+          `Matrix: (${rows}×${cols}) needs ${rows * cols} values, got ${data.length}`,
+        );
+      }
+      this.data = data instanceof Float64Array ? data : Float64Array.from(data);
+    }
+  }
+
+  // ---- constructors -------------------------------------------------------------------------
+
+  /** A rows×cols matrix of zeros. */
+  static zeros(rows: number, cols: number): Matrix {
+    return new Matrix(rows, cols);
+  }
+
+  /** A rows×cols matrix of ones. */
+  static ones(rows: number, cols: number): Matrix {
+    return Matrix.full(rows, cols, 1);
+  }
+
+  /** A rows×cols matrix filled with `value`. */
+  static full(rows: number, cols: number, value: number): Matrix {
+    const m = new Matrix(rows, cols);
+    m.data.fill(value);
+    return m;
+  }
+
+  /** The n×n identity matrix. */
+  static eye(n: number): Matrix {
+    const m = new Matrix(n, n);
+    for (let i = 0; i < n; i++) m.data[i * n + i] = 1;
+    return m;
+  }
+
+  /** A matrix from nested arrays (one inner array per row); all rows must have equal length. */
+  static fromArray(rows: readonly (readonly number[])[]): Matrix {
+    const r = rows.length;
+    const c = r === 0 ? 0 : rows[0].length;
+    const m = new Matrix(r, c);
+    for (let i = 0; i < r; i++) {
+      if (rows[i].length !== c) {
+        throw new RangeError(
+          `Matrix.fromArray: row ${i} has ${rows[i].length} values, row 0 has ${c}`,
+        );
+      }
+      m.data.set(rows[i], i * c);
+    }
+    return m;
+  }
+
+  /** A 1×n row vector. */
+  static rowVector(values: ArrayLike<number>): Matrix {
+    return new Matrix(1, values.length, Float64Array.from(values));
+  }
+
+  /** An n×1 column vector. */
+  static colVector(values: ArrayLike<number>): Matrix {
+    return new Matrix(values.length, 1, Float64Array.from(values));
+  }
+
+  /** Samples from N(0, 1) (scale with `.mul(std)`), drawn from `seed` (a number or an `Rng`). */
+  static randn(rows: number, cols: number, seed?: Seed): Matrix {
+    const rng = toRng(seed);
+    const m = new Matrix(rows, cols);
+    for (let i = 0; i < m.data.length; i++) m.data[i] = rng.normal();
+    return m;
+  }
+
+  /** Samples from U[0, 1), drawn from `seed` (a number or an `Rng`). */
+  static rand(rows: number, cols: number, seed?: Seed): Matrix {
+    const rng = toRng(seed);
+    const m = new Matrix(rows, cols);
+    for (let i = 0; i < m.data.length; i++) m.data[i] = rng.random();
+    return m;
+  }
+
+  // ---- access -------------------------------------------------------------------------------
+
+  /** `[rows, cols]`, like numpy's `shape`. */
+  get shape(): [number, number] {
+    return [this.rows, this.cols];
+  }
+
+  /** Number of entries. */
+  get size(): number {
+    return this.data.length;
+  }
+
+  /** Entry (i, j); throws on an index outside the matrix. */
+  get(i: number, j: number): number {
+    this.#checkIndex("get", i, j);
+    return this.data[i * this.cols + j];
+  }
+
+  /** Sets entry (i, j) in place; throws on an index outside the matrix. */
+  set(i: number, j: number, value: number): this {
+    this.#checkIndex("set", i, j);
+    this.data[i * this.cols + j] = value;
+    return this;
+  }
+
+  /** Nested arrays, one per row. */
+  toArray(): number[][] {
+    const out: number[][] = [];
+    for (let i = 0; i < this.rows; i++) out.push(Array.from(this.row(i)));
+    return out;
+  }
+
+  /** Row i as a view (a subarray sharing memory). */
+  row(i: number): Float64Array {
+    this.#checkIndex("row", i, 0, true);
+    return this.data.subarray(i * this.cols, (i + 1) * this.cols);
+  }
+
+  /** Column j as a new array. */
+  col(j: number): Float64Array {
+    if (!Number.isInteger(j) || j < 0 || j >= this.cols) {
+      throw new RangeError(`col: index ${j} is outside ${shapeOf(this)}`);
+    }
+    const out = new Float64Array(this.rows);
+    for (let i = 0; i < this.rows; i++) out[i] = this.data[i * this.cols + j];
+    return out;
+  }
+
+  /** A deep copy. */
+  clone(): Matrix {
+    return new Matrix(this.rows, this.cols, this.data.slice());
+  }
+
+  /** The same data seen as another shape with the same number of entries (shares memory). */
+  reshape(rows: number, cols: number): Matrix {
+    if (rows * cols !== this.size) {
+      throw new RangeError(`reshape: ${shapeOf(this)} → (${rows}×${cols}): sizes differ`);
+    }
+    return new Matrix(rows, cols, this.data);
+  }
+
+  // ---- elementwise --------------------------------------------------------------------------
+
+  /** this + other (scalar, same shape, or broadcast row/column vector). */
+  add(other: Matrix | number): Matrix {
+    return broadcast("add", "+", this, other, (a, b) => a + b);
+  }
+
+  /** this − other (scalar, same shape, or broadcast row/column vector). */
+  sub(other: Matrix | number): Matrix {
+    return broadcast("sub", "−", this, other, (a, b) => a - b);
+  }
+
+  /** this ⊙ other, elementwise (scalar, same shape, or broadcast row/column vector). */
+  mul(other: Matrix | number): Matrix {
+    return broadcast("mul", "⊙", this, other, (a, b) => a * b);
+  }
+
+  /** this ⊘ other, elementwise (scalar, same shape, or broadcast row/column vector). */
+  div(other: Matrix | number): Matrix {
+    return broadcast("div", "⊘", this, other, (a, b) => a / b);
+  }
+
+  /** Elementwise max(this, other), e.g. `maximum(0)` is ReLU. */
+  maximum(other: Matrix | number): Matrix {
+    return broadcast("maximum", "max", this, other, (a, b) => (a > b || Number.isNaN(a) ? a : b));
+  }
+
+  /** Elementwise min(this, other). */
+  minimum(other: Matrix | number): Matrix {
+    return broadcast("minimum", "min", this, other, (a, b) => (a < b || Number.isNaN(a) ? a : b));
+  }
+
+  /** Applies `fn(value, i, j)` to every entry. */
+  map(fn: (value: number, i: number, j: number) => number): Matrix {
+    const out = new Matrix(this.rows, this.cols);
+    for (let i = 0, t = 0; i < this.rows; i++) {
+      for (let j = 0; j < this.cols; j++, t++) out.data[t] = fn(this.data[t], i, j);
+    }
+    return out;
+  }
+
+  /** Elementwise eˣ. */
+  exp(): Matrix {
+    return this.#unary(Math.exp);
+  }
+
+  /** Elementwise natural logarithm. */
+  log(): Matrix {
+    return this.#unary(Math.log);
+  }
+
+  /** Elementwise square root. */
+  sqrt(): Matrix {
+    return this.#unary(Math.sqrt);
+  }
+
+  /** Elementwise absolute value. */
+  abs(): Matrix {
+    return this.#unary(Math.abs);
+  }
+
+  /** Elementwise power xᵖ. */
+  pow(p: number): Matrix {
+    return this.#unary(p === 2 ? (x) => x * x : (x) => x ** p);
+  }
+
+  /** −this. */
+  neg(): Matrix {
+    return this.#unary((x) => -x);
+  }
+
+  // ---- in place (for update rules and accumulators) ------------------------------------------
+
+  /** this += alpha · other (same shape), in place: the SGD step `W.addScaledInPlace(dW, -lr)`. */
+  addScaledInPlace(other: Matrix, alpha = 1): this {
+    assertSameShape("addScaledInPlace", this, other);
+    const a = this.data, b = other.data;
+    for (let i = 0; i < a.length; i++) a[i] += alpha * b[i];
+    return this;
+  }
+
+  /** this *= s, in place. */
+  scaleInPlace(s: number): this {
+    const a = this.data;
+    for (let i = 0; i < a.length; i++) a[i] *= s;
+    return this;
+  }
+
+  // ---- linear algebra -----------------------------------------------------------------------
+
+  /** The matrix product this · other. */
+  matmul(other: Matrix): Matrix {
+    return matmul(this, other);
+  }
+
+  /** The transpose. */
+  transpose(): Matrix {
+    const { rows: r, cols: c } = this;
+    const out = new Matrix(c, r);
+    const a = this.data, o = out.data;
+    const B = 32; // blocked so that both reads and writes stay in cache
+    for (let i0 = 0; i0 < r; i0 += B) {
+      for (let j0 = 0; j0 < c; j0 += B) {
+        const iEnd = Math.min(i0 + B, r), jEnd = Math.min(j0 + B, c);
+        for (let i = i0; i < iEnd; i++) {
+          for (let j = j0; j < jEnd; j++) o[j * r + i] = a[i * c + j];
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Shorthand for `transpose()`, like numpy's `.T`. */
+  get T(): Matrix {
+    return this.transpose();
+  }
+
+  /** Frobenius norm √(Σ x²). */
+  norm(): number {
+    let s = 0;
+    for (const x of this.data) s += x * x;
+    return Math.sqrt(s);
+  }
+
+  // ---- reductions ---------------------------------------------------------------------------
+
+  /** Sum of all entries, or along an axis (0 → 1×cols, 1 → rows×1). */
+  sum(): number;
+  sum(axis: Axis): Matrix;
+  sum(axis?: Axis): number | Matrix {
+    if (axis === undefined) {
+      let s = 0;
+      for (const x of this.data) s += x;
+      return s;
+    }
+    return this.#reduce("sum", axis, 0, (acc, x) => acc + x);
+  }
+
+  /** Mean of all entries, or along an axis. */
+  mean(): number;
+  mean(axis: Axis): Matrix;
+  mean(axis?: Axis): number | Matrix {
+    if (axis === undefined) {
+      if (this.size === 0) throw new RangeError(`mean: ${shapeOf(this)} has no entries`);
+      return this.sum() / this.size;
+    }
+    const n = axis === 0 ? this.rows : this.cols;
+    if (n === 0) throw new RangeError(`mean: axis ${axis} of ${shapeOf(this)} is empty`);
+    return this.sum(axis).scaleInPlace(1 / n);
+  }
+
+  /** Largest entry, or the largest along an axis. */
+  max(): number;
+  max(axis: Axis): Matrix;
+  max(axis?: Axis): number | Matrix {
+    if (axis === undefined) return this.data[this.argmax()];
+    return this.#reduce("max", axis, -Infinity, (acc, x) => (x > acc ? x : acc));
+  }
+
+  /** Smallest entry, or the smallest along an axis. */
+  min(): number;
+  min(axis: Axis): Matrix;
+  min(axis?: Axis): number | Matrix {
+    if (axis === undefined) return this.data[this.argmin()];
+    return this.#reduce("min", axis, Infinity, (acc, x) => (x < acc ? x : acc));
+  }
+
+  /**
+   * Index of the largest entry (flat, row-major), or along an axis: axis 1 gives each row's
+   * column index (the predicted class), axis 0 each column's row index. Ties go to the first.
+   */
+  argmax(): number;
+  argmax(axis: Axis): Int32Array;
+  argmax(axis?: Axis): number | Int32Array {
+    return this.#argBest("argmax", axis, (x, best) => x > best);
+  }
+
+  /** Index of the smallest entry (flat), or along an axis. Ties go to the first. */
+  argmin(): number;
+  argmin(axis: Axis): Int32Array;
+  argmin(axis?: Axis): number | Int32Array {
+    return this.#argBest("argmin", axis, (x, best) => x < best);
+  }
+
+  // ---- rows, stacking -----------------------------------------------------------------------
+
+  /** Rows start … end−1 as a new matrix (like `X[start:end]`). */
+  sliceRows(start: number, end: number = this.rows): Matrix {
+    if (
+      !Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > this.rows ||
+      start > end
+    ) {
+      throw new RangeError(`sliceRows: rows [${start}, ${end}) are outside ${shapeOf(this)}`);
+    }
+    return new Matrix(end - start, this.cols, this.data.slice(start * this.cols, end * this.cols));
+  }
+
+  /** The rows listed in `indices`, in that order (like `X[idx]`); indices may repeat. */
+  gatherRows(indices: ArrayLike<number>): Matrix {
+    const c = this.cols;
+    const out = new Matrix(indices.length, c);
+    for (let t = 0; t < indices.length; t++) {
+      const i = indices[t];
+      if (!Number.isInteger(i) || i < 0 || i >= this.rows) {
+        throw new RangeError(`gatherRows: index ${i} (position ${t}) is outside ${shapeOf(this)}`);
+      }
+      out.data.set(this.data.subarray(i * c, i * c + c), t * c);
+    }
+    return out;
+  }
+
+  /** Appends a column of ones: the bias trick, so x·W + b becomes [x 1]·[W; b]. */
+  appendOnes(): Matrix {
+    return hstack([this, Matrix.ones(this.rows, 1)]);
+  }
+
+  // ---- comparison ---------------------------------------------------------------------------
+
+  /**
+   * True when shapes match and every |a − b| ≤ atol + rtol·|b| (numpy's `allclose`).
+   * Throws nothing on a shape mismatch: it is simply not close.
+   */
+  allClose(
+    other: Matrix,
+    { atol = 1e-8, rtol = 1e-5 }: { atol?: number; rtol?: number } = {},
+  ): boolean {
+    if (this.rows !== other.rows || this.cols !== other.cols) return false;
+    for (let i = 0; i < this.data.length; i++) {
+      const a = this.data[i], b = other.data[i];
+      if (!(Math.abs(a - b) <= atol + rtol * Math.abs(b))) {
+        if (a === b) continue; // equal infinities
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Largest |a − b| over all entries (same shape required). */
+  maxAbsDiff(other: Matrix): number {
+    assertSameShape("maxAbsDiff", this, other);
+    let m = 0;
+    for (let i = 0; i < this.data.length; i++) {
+      m = Math.max(m, Math.abs(this.data[i] - other.data[i]));
+    }
+    return m;
+  }
+
+  /** A short human-readable form, e.g. for logging. */
+  toString(): string {
+    const body = this.toArray().slice(0, 8).map((r) =>
+      "  [" + r.slice(0, 8).map((x) => x.toPrecision(4)).join(", ") + (r.length > 8 ? ", …" : "") +
+      "]"
+    );
+    if (this.rows > 8) body.push("  …");
+    return `Matrix ${shapeOf(this)} [\n${body.join("\n")}\n]`;
+  }
+
+  // ---- private helpers ----------------------------------------------------------------------
+
+  #checkIndex(op: string, i: number, j: number, rowOnly = false): void {
+    if (
+      !Number.isInteger(i) || !Number.isInteger(j) || i < 0 || i >= this.rows || j < 0 ||
+      (!rowOnly && j >= this.cols)
+    ) {
+      const where = rowOnly ? `${i}` : `(${i}, ${j})`;
+      throw new RangeError(`${op}: index ${where} is outside ${shapeOf(this)}`);
+    }
+  }
+
+  #unary(fn: (x: number) => number): Matrix {
+    const out = new Matrix(this.rows, this.cols);
+    const a = this.data, o = out.data;
+    for (let i = 0; i < a.length; i++) o[i] = fn(a[i]);
+    return out;
+  }
+
+  #reduce(op: string, axis: Axis, init: number, fn: (acc: number, x: number) => number): Matrix {
+    const { rows: r, cols: c, data: a } = this;
+    if (axis === 0) {
+      const out = Matrix.full(1, c, init);
+      const o = out.data;
+      for (let i = 0; i < r; i++) {
+        for (let j = 0; j < c; j++) o[j] = fn(o[j], a[i * c + j]);
+      }
+      return out;
+    }
+    if (axis === 1) {
+      const out = Matrix.full(r, 1, init);
+      for (let i = 0; i < r; i++) {
+        let acc = init;
+        for (let j = 0; j < c; j++) acc = fn(acc, a[i * c + j]);
+        out.data[i] = acc;
+      }
+      return out;
+    }
+    throw new RangeError(`${op}: axis must be 0 or 1, got ${axis}`);
+  }
+
+  #argBest(
+    op: string,
+    axis: Axis | undefined,
+    better: (x: number, best: number) => boolean,
+  ): number | Int32Array {
+    const { rows: r, cols: c, data: a } = this;
+    if (axis === undefined) {
+      if (a.length === 0) throw new RangeError(`${op}: ${shapeOf(this)} has no entries`);
+      let best = 0;
+      for (let i = 1; i < a.length; i++) if (better(a[i], a[best])) best = i;
+      return best;
+    }
+    if (axis !== 0 && axis !== 1) throw new RangeError(`${op}: axis must be 0 or 1, got ${axis}`);
+    const [outer, inner] = axis === 1 ? [r, c] : [c, r];
+    if (inner === 0 && outer > 0) {
+      throw new RangeError(`${op}: axis ${axis} of ${shapeOf(this)} is empty`);
+    }
+    const out = new Int32Array(outer);
+    const at = axis === 1
+      ? (o: number, t: number) => a[o * c + t]
+      : (o: number, t: number) => a[t * c + o];
+    for (let o = 0; o < outer; o++) {
+      let best = 0;
+      for (let t = 1; t < inner; t++) if (better(at(o, t), at(o, best))) best = t;
+      out[o] = best;
+    }
+    return out;
+  }
+}
+
+// ---- free functions -----------------------------------------------------------------------
+
+/**
+ * The matrix product A·B (m×k times k×n).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix, matmul } from "./matrix.ts";
+ * const C = matmul(Matrix.fromArray([[1, 2]]), Matrix.fromArray([[3], [4]]));
+ * assert(C.get(0, 0) === 11);
+ * ```
+ */
+export function matmul(a: Matrix, b: Matrix): Matrix {
+  if (a.cols !== b.rows) {
+    throw new RangeError(
+      `matmul: ${shapeOf(a)} · ${shapeOf(b)}: inner sizes ${a.cols} ≠ ${b.rows}`,
+    );
+  }
+  const out = new Matrix(a.rows, b.cols);
+  gemm(a.data, b.data, out.data, a.rows, a.cols, b.cols);
+  return out;
+}
+
+/**
+ * Aᵀ·B without forming Aᵀ (A is k×m, B is k×n): the `X.T @ dscores` of backprop.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix, matmulTA } from "./matrix.ts";
+ * const X = Matrix.fromArray([[1, 2], [3, 4]]);
+ * assert(matmulTA(X, X).allClose(X.T.matmul(X)));
+ * ```
+ */
+export function matmulTA(a: Matrix, b: Matrix): Matrix {
+  if (a.rows !== b.rows) {
+    throw new RangeError(
+      `matmulTA: ${shapeOf(a)}ᵀ · ${shapeOf(b)}: inner sizes ${a.rows} ≠ ${b.rows}`,
+    );
+  }
+  const out = new Matrix(a.cols, b.cols);
+  gemmTA(a.data, b.data, out.data, a.cols, a.rows, b.cols);
+  return out;
+}
+
+/**
+ * A·Bᵀ without forming Bᵀ (A is m×k, B is n×k): the `X @ Xtrain.T` of the kNN distances.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix, matmulTB } from "./matrix.ts";
+ * const X = Matrix.fromArray([[1, 2], [3, 4]]);
+ * assert(matmulTB(X, X).allClose(X.matmul(X.T)));
+ * ```
+ */
+export function matmulTB(a: Matrix, b: Matrix): Matrix {
+  if (a.cols !== b.cols) {
+    throw new RangeError(
+      `matmulTB: ${shapeOf(a)} · ${shapeOf(b)}ᵀ: inner sizes ${a.cols} ≠ ${b.cols}`,
+    );
+  }
+  const out = new Matrix(a.rows, b.rows);
+  gemmTB(a.data, b.data, out.data, a.rows, a.cols, b.rows);
+  return out;
+}
+
+/**
+ * Side-by-side concatenation; all matrices need the same number of rows.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix, hstack } from "./matrix.ts";
+ * assert(hstack([Matrix.ones(2, 1), Matrix.zeros(2, 3)]).cols === 4);
+ * ```
+ */
+export function hstack(ms: readonly Matrix[]): Matrix {
+  if (ms.length === 0) throw new RangeError("hstack: needs at least one matrix");
+  const r = ms[0].rows;
+  for (const m of ms) {
+    if (m.rows !== r) {
+      throw new RangeError(
+        `hstack: ${shapeOf(ms[0])} and ${shapeOf(m)}: row counts ${r} ≠ ${m.rows}`,
+      );
+    }
+  }
+  const c = ms.reduce((s, m) => s + m.cols, 0);
+  const out = new Matrix(r, c);
+  for (let i = 0; i < r; i++) {
+    let off = i * c;
+    for (const m of ms) {
+      out.data.set(m.data.subarray(i * m.cols, (i + 1) * m.cols), off);
+      off += m.cols;
+    }
+  }
+  return out;
+}
+
+/**
+ * Top-to-bottom concatenation; all matrices need the same number of columns.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix, vstack } from "./matrix.ts";
+ * assert(vstack([Matrix.ones(1, 3), Matrix.zeros(2, 3)]).rows === 3);
+ * ```
+ */
+export function vstack(ms: readonly Matrix[]): Matrix {
+  if (ms.length === 0) throw new RangeError("vstack: needs at least one matrix");
+  const c = ms[0].cols;
+  for (const m of ms) {
+    if (m.cols !== c) {
+      throw new RangeError(
+        `vstack: ${shapeOf(ms[0])} and ${shapeOf(m)}: column counts ${c} ≠ ${m.cols}`,
+      );
+    }
+  }
+  const out = new Matrix(ms.reduce((s, m) => s + m.rows, 0), c);
+  let off = 0;
+  for (const m of ms) {
+    out.data.set(m.data, off);
+    off += m.data.length;
+  }
+  return out;
+}
+
+/** Throws a RangeError naming `op` unless `a` and `b` have the same shape. */
+export function assertSameShape(op: string, a: Matrix, b: Matrix): void {
+  if (a.rows !== b.rows || a.cols !== b.cols) {
+    throw new RangeError(`${op}: ${shapeOf(a)} and ${shapeOf(b)}: shapes differ`);
+  }
+}
+
+/**
+ * Elementwise binary operation with numpy-style broadcasting on two axes: each axis must be equal
+ * or 1 in one of the operands (so a 1×C row or N×1 column stretches across the other).
+ */
+function broadcast(
+  op: string,
+  sym: string,
+  a: Matrix,
+  b: Matrix | number,
+  fn: (x: number, y: number) => number,
+): Matrix {
+  if (typeof b === "number") {
+    const out = new Matrix(a.rows, a.cols);
+    for (let i = 0; i < a.data.length; i++) out.data[i] = fn(a.data[i], b);
+    return out;
+  }
+  if (a.rows === b.rows && a.cols === b.cols) {
+    const out = new Matrix(a.rows, a.cols);
+    for (let i = 0; i < a.data.length; i++) out.data[i] = fn(a.data[i], b.data[i]);
+    return out;
+  }
+  const rowsOk = a.rows === b.rows || a.rows === 1 || b.rows === 1;
+  const colsOk = a.cols === b.cols || a.cols === 1 || b.cols === 1;
+  if (!rowsOk || !colsOk) {
+    throw new RangeError(`${op}: ${shapeOf(a)} ${sym} ${shapeOf(b)}: shapes do not broadcast`);
+  }
+  const r = a.rows === 1 ? b.rows : a.rows, c = a.cols === 1 ? b.cols : a.cols;
+  const out = new Matrix(r, c);
+  const ari = a.rows === 1 ? 0 : a.cols, acj = a.cols === 1 ? 0 : 1;
+  const bri = b.rows === 1 ? 0 : b.cols, bcj = b.cols === 1 ? 0 : 1;
+  for (let i = 0, t = 0; i < r; i++) {
+    for (let j = 0; j < c; j++, t++) {
+      out.data[t] = fn(a.data[i * ari + j * acj], b.data[i * bri + j * bcj]);
+    }
+  }
+  return out;
+}
