@@ -17,3 +17,4 @@ export * from "./gradients.ts";
 export * from "./data/dataset.ts";
 export * from "./data/mnist.ts";
 export * from "./data/split.ts";
+export * from "./data/synthetic.ts";
