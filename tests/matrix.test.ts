@@ -1,0 +1,281 @@
+import assert from "node:assert/strict";
+import { hstack, matmul, matmulTA, matmulTB, Matrix, vstack } from "../lib/matrix.ts";
+import { Rng } from "../lib/random.ts";
+
+/** The textbook i-j-k product, the reference every fast path is compared with. */
+function naiveMatmul(a: number[][], b: number[][]): number[][] {
+  return a.map((row) => b[0].map((_, j) => row.reduce((s, aik, k) => s + aik * b[k][j], 0)));
+}
+
+function assertClose(actual: Matrix, expected: number[][], tol = 1e-12) {
+  assert.deepEqual(actual.shape, [expected.length, expected[0]?.length ?? 0]);
+  const flat = expected.flat();
+  for (let i = 0; i < flat.length; i++) {
+    assert.ok(
+      Math.abs(actual.data[i] - flat[i]) <= tol * (1 + Math.abs(flat[i])),
+      `entry ${i}: ${actual.data[i]} vs ${flat[i]}`,
+    );
+  }
+}
+
+Deno.test("constructors: zeros, ones, full, eye, fromArray, toArray", () => {
+  assert.deepEqual(Matrix.zeros(2, 3).toArray(), [[0, 0, 0], [0, 0, 0]]);
+  assert.deepEqual(Matrix.ones(1, 2).toArray(), [[1, 1]]);
+  assert.deepEqual(Matrix.full(2, 1, 7).toArray(), [[7], [7]]);
+  assert.deepEqual(Matrix.eye(3).toArray(), [[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
+  const m = Matrix.fromArray([[1, 2, 3], [4, 5, 6]]);
+  assert.equal(m.rows, 2);
+  assert.equal(m.cols, 3);
+  assert.deepEqual(Array.from(m.data), [1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(m.toArray(), [[1, 2, 3], [4, 5, 6]]);
+  assert.deepEqual(new Matrix(2, 2, [1, 2, 3, 4]).toArray(), [[1, 2], [3, 4]]);
+  assert.deepEqual(Matrix.rowVector([1, 2]).shape, [1, 2]);
+  assert.deepEqual(Matrix.colVector([1, 2]).shape, [2, 1]);
+  assert.deepEqual(Matrix.fromArray([]).shape, [0, 0]);
+});
+
+Deno.test("constructor and fromArray errors name the shape", () => {
+  assert.throws(() => new Matrix(2, 2, [1, 2, 3]), /\(2×2\) needs 4 values, got 3/);
+  assert.throws(() => new Matrix(-1, 2), /non-negative integers, got \(-1×2\)/);
+  assert.throws(() => new Matrix(1.5, 2), RangeError);
+  assert.throws(() => Matrix.fromArray([[1, 2], [3]]), /row 1 has 1 values, row 0 has 2/);
+});
+
+Deno.test("get/set/row/col/clone/reshape and index errors", () => {
+  const m = Matrix.fromArray([[1, 2], [3, 4]]);
+  assert.equal(m.get(1, 0), 3);
+  m.set(1, 0, 9);
+  assert.equal(m.data[2], 9);
+  assert.deepEqual(Array.from(m.row(1)), [9, 4]);
+  assert.deepEqual(Array.from(m.col(1)), [2, 4]);
+  const c = m.clone();
+  c.set(0, 0, 100);
+  assert.equal(m.get(0, 0), 1);
+  assert.deepEqual(m.reshape(1, 4).toArray(), [[1, 2, 9, 4]]);
+  assert.equal(m.size, 4);
+  assert.throws(() => m.get(2, 0), /get: index \(2, 0\) is outside \(2×2\)/);
+  assert.throws(() => m.set(0, -1, 1), /set: index \(0, -1\) is outside \(2×2\)/);
+  assert.throws(() => m.row(5), /row: index 5 is outside \(2×2\)/);
+  assert.throws(() => m.col(2), /col: index 2 is outside \(2×2\)/);
+  assert.throws(() => m.reshape(3, 1), /reshape: \(2×2\) → \(3×1\): sizes differ/);
+});
+
+Deno.test("seeded randn/rand are reproducible and have the right moments", () => {
+  assert.deepEqual(Matrix.randn(3, 4, 7).data, Matrix.randn(3, 4, 7).data);
+  assert.notDeepEqual(Matrix.randn(3, 4, 7).data, Matrix.randn(3, 4, 8).data);
+  const big = Matrix.randn(200, 200, 1);
+  assert.ok(Math.abs(big.mean()) < 0.02);
+  assert.ok(Math.abs(big.pow(2).mean() - 1) < 0.02);
+  const u = Matrix.rand(100, 100, new Rng(3));
+  assert.ok(u.min() >= 0 && u.max() < 1);
+  assert.ok(Math.abs(u.mean() - 0.5) < 0.01);
+});
+
+Deno.test("elementwise ops with scalars and equal shapes", () => {
+  const a = Matrix.fromArray([[1, 2], [3, 4]]);
+  const b = Matrix.fromArray([[10, 20], [30, 40]]);
+  assert.deepEqual(a.add(1).toArray(), [[2, 3], [4, 5]]);
+  assert.deepEqual(a.sub(1).toArray(), [[0, 1], [2, 3]]);
+  assert.deepEqual(a.mul(2).toArray(), [[2, 4], [6, 8]]);
+  assert.deepEqual(a.div(2).toArray(), [[0.5, 1], [1.5, 2]]);
+  assert.deepEqual(b.add(a).toArray(), [[11, 22], [33, 44]]);
+  assert.deepEqual(b.sub(a).toArray(), [[9, 18], [27, 36]]);
+  assert.deepEqual(b.mul(a).toArray(), [[10, 40], [90, 160]]);
+  assert.deepEqual(b.div(a).toArray(), [[10, 10], [10, 10]]);
+  assert.deepEqual(a.neg().toArray(), [[-1, -2], [-3, -4]]);
+  assert.deepEqual(a.pow(2).toArray(), [[1, 4], [9, 16]]);
+  assert.deepEqual(a.pow(0.5).toArray(), a.sqrt().toArray());
+});
+
+Deno.test("broadcasting: row vector (1×C) and column vector (N×1), both ways", () => {
+  const a = Matrix.fromArray([[1, 2, 3], [4, 5, 6]]);
+  const row = Matrix.fromArray([[10, 20, 30]]);
+  const col = Matrix.fromArray([[100], [200]]);
+  assert.deepEqual(a.add(row).toArray(), [[11, 22, 33], [14, 25, 36]]);
+  assert.deepEqual(row.add(a).toArray(), [[11, 22, 33], [14, 25, 36]]);
+  assert.deepEqual(a.sub(col).toArray(), [[-99, -98, -97], [-196, -195, -194]]);
+  assert.deepEqual(col.sub(a).toArray(), [[99, 98, 97], [196, 195, 194]]);
+  assert.deepEqual(a.mul(col).toArray(), [[100, 200, 300], [800, 1000, 1200]]);
+  assert.deepEqual(a.div(row).toArray(), [[0.1, 0.1, 0.1], [0.4, 0.25, 0.2]]);
+  // Outer broadcast: (2×1) + (1×3) → (2×3).
+  assert.deepEqual(col.add(row).toArray(), [[110, 120, 130], [210, 220, 230]]);
+  // Mean subtraction, the typical use.
+  const centered = a.sub(a.mean(0));
+  assert.deepEqual(centered.toArray(), [[-1.5, -1.5, -1.5], [1.5, 1.5, 1.5]]);
+  // An empty matrix broadcasts to empty.
+  assert.deepEqual(new Matrix(0, 3).add(row).shape, [0, 3]);
+});
+
+Deno.test("broadcasting errors name the operation and both shapes", () => {
+  const a = Matrix.zeros(3, 4);
+  assert.throws(
+    () => a.add(Matrix.zeros(5, 2)),
+    /^RangeError: add: \(3×4\) \+ \(5×2\): shapes do not broadcast$/,
+  );
+  assert.throws(() => a.sub(Matrix.zeros(1, 3)), /sub: \(3×4\) − \(1×3\)/);
+  assert.throws(() => a.mul(Matrix.zeros(2, 1)), /mul: \(3×4\) ⊙ \(2×1\)/);
+  assert.throws(() => a.div(Matrix.zeros(4, 3)), /div: \(3×4\) ⊘ \(4×3\)/);
+  assert.throws(() => a.maximum(Matrix.zeros(2, 2)), /maximum: \(3×4\) max \(2×2\)/);
+  assert.throws(() => a.minimum(Matrix.zeros(2, 2)), /minimum: \(3×4\) min \(2×2\)/);
+});
+
+Deno.test("exp, log, sqrt, abs, maximum, minimum, map", () => {
+  const a = Matrix.fromArray([[0, 1], [-4, 4]]);
+  assertClose(a.exp(), [[1, Math.E], [Math.exp(-4), Math.exp(4)]]);
+  assertClose(Matrix.fromArray([[1, Math.E]]).log(), [[0, 1]]);
+  assert.deepEqual(a.abs().sqrt().toArray(), [[0, 1], [2, 2]]);
+  assert.deepEqual(a.abs().toArray(), [[0, 1], [4, 4]]);
+  assert.deepEqual(a.maximum(0).toArray(), [[0, 1], [0, 4]]);
+  assert.deepEqual(a.minimum(0).toArray(), [[0, 0], [-4, 0]]);
+  assert.deepEqual(a.maximum(Matrix.fromArray([[2], [-5]])).toArray(), [[2, 2], [-4, 4]]);
+  assert.deepEqual(a.map((v, i, j) => v + 10 * i + 100 * j).toArray(), [[0, 101], [6, 114]]);
+  assert.ok(Number.isNaN(Matrix.fromArray([[NaN]]).maximum(0).get(0, 0)), "maximum propagates NaN");
+});
+
+Deno.test("in-place scaled add and scale", () => {
+  const w = Matrix.fromArray([[1, 2]]);
+  w.addScaledInPlace(Matrix.fromArray([[10, 20]]), -0.1);
+  assertClose(w, [[0, 0]]);
+  assert.deepEqual(Matrix.fromArray([[1, 2]]).scaleInPlace(3).toArray(), [[3, 6]]);
+  assert.throws(
+    () => w.addScaledInPlace(Matrix.zeros(2, 1)),
+    /addScaledInPlace: \(1×2\) and \(2×1\): shapes differ/,
+  );
+});
+
+Deno.test("matmul, matmulTA, matmulTB agree with the naive product on random shapes", () => {
+  const rng = new Rng(2024);
+  const shapes: [number, number, number][] = [
+    [1, 1, 1],
+    [1, 7, 1],
+    [1, 5, 9],
+    [9, 5, 1],
+    [6, 1, 4],
+    [3, 4, 2],
+    [17, 13, 11],
+    [32, 64, 33],
+    [70, 3, 65],
+  ];
+  for (const [m, k, n] of shapes) {
+    const a = Matrix.randn(m, k, rng);
+    const b = Matrix.randn(k, n, rng);
+    const expected = naiveMatmul(a.toArray(), b.toArray());
+    assertClose(matmul(a, b), expected);
+    assertClose(a.matmul(b), expected);
+    assertClose(matmulTA(a.T, b), expected);
+    assertClose(matmulTB(a, b.T), expected);
+  }
+  // Empty inner dimension: a sum over nothing is 0.
+  assert.deepEqual(matmul(new Matrix(2, 0), new Matrix(0, 3)).toArray(), [[0, 0, 0], [0, 0, 0]]);
+});
+
+Deno.test("matmul errors name both shapes and the inner sizes", () => {
+  assert.throws(
+    () => matmul(Matrix.zeros(3, 4), Matrix.zeros(5, 2)),
+    /^RangeError: matmul: \(3×4\) · \(5×2\): inner sizes 4 ≠ 5$/,
+  );
+  assert.throws(
+    () => matmulTA(Matrix.zeros(3, 4), Matrix.zeros(5, 2)),
+    /matmulTA: \(3×4\)ᵀ · \(5×2\): inner sizes 3 ≠ 5/,
+  );
+  assert.throws(
+    () => matmulTB(Matrix.zeros(3, 4), Matrix.zeros(5, 2)),
+    /matmulTB: \(3×4\) · \(5×2\)ᵀ: inner sizes 4 ≠ 2/,
+  );
+});
+
+Deno.test("transpose, including shapes larger than one cache block", () => {
+  assert.deepEqual(Matrix.fromArray([[1, 2, 3], [4, 5, 6]]).T.toArray(), [[1, 4], [2, 5], [3, 6]]);
+  const big = Matrix.randn(70, 45, 5);
+  const t = big.transpose();
+  assert.deepEqual(t.shape, [45, 70]);
+  for (const [i, j] of [[0, 0], [69, 44], [33, 40], [64, 32]]) {
+    assert.equal(t.get(j, i), big.get(i, j));
+  }
+  assert.deepEqual(t.T.data, big.data);
+});
+
+Deno.test("reductions on a hand-computed example", () => {
+  const a = Matrix.fromArray([[1, -2, 3], [4, 5, -6]]);
+  assert.equal(a.sum(), 5);
+  assert.deepEqual(a.sum(0).toArray(), [[5, 3, -3]]);
+  assert.deepEqual(a.sum(1).toArray(), [[2], [3]]);
+  assert.equal(a.mean(), 5 / 6);
+  assert.deepEqual(a.mean(0).toArray(), [[2.5, 1.5, -1.5]]);
+  assert.deepEqual(a.mean(1).toArray(), [[2 / 3], [1]]);
+  assert.equal(a.max(), 5);
+  assert.deepEqual(a.max(0).toArray(), [[4, 5, 3]]);
+  assert.deepEqual(a.max(1).toArray(), [[3], [5]]);
+  assert.equal(a.min(), -6);
+  assert.deepEqual(a.min(0).toArray(), [[1, -2, -6]]);
+  assert.deepEqual(a.min(1).toArray(), [[-2], [-6]]);
+  assert.equal(a.argmax(), 4);
+  assert.deepEqual(Array.from(a.argmax(0)), [1, 1, 0]);
+  assert.deepEqual(Array.from(a.argmax(1)), [2, 1]);
+  assert.equal(a.argmin(), 5);
+  assert.deepEqual(Array.from(a.argmin(0)), [0, 0, 1]);
+  assert.deepEqual(Array.from(a.argmin(1)), [1, 2]);
+  // Ties go to the first index.
+  assert.deepEqual(Array.from(Matrix.fromArray([[2, 7, 7], [1, 1, 0]]).argmax(1)), [1, 0]);
+  assert.equal(Matrix.fromArray([[3, 4]]).norm(), 5);
+});
+
+Deno.test("reduction errors", () => {
+  const empty = new Matrix(0, 3);
+  assert.throws(() => empty.mean(), /mean: \(0×3\) has no entries/);
+  assert.throws(() => empty.mean(0), /mean: axis 0 of \(0×3\) is empty/);
+  assert.throws(() => empty.argmax(), /argmax: \(0×3\) has no entries/);
+  assert.throws(() => new Matrix(2, 0).argmax(1), /argmax: axis 1 of \(2×0\) is empty/);
+  assert.throws(() => Matrix.eye(2).sum(2 as 0), /sum: axis must be 0 or 1, got 2/);
+  assert.throws(() => Matrix.eye(2).argmin(3 as 0), /argmin: axis must be 0 or 1, got 3/);
+});
+
+Deno.test("row slicing, gathering, stacking and the bias trick", () => {
+  const a = Matrix.fromArray([[1, 2], [3, 4], [5, 6]]);
+  assert.deepEqual(a.sliceRows(1).toArray(), [[3, 4], [5, 6]]);
+  assert.deepEqual(a.sliceRows(0, 1).toArray(), [[1, 2]]);
+  assert.deepEqual(a.gatherRows([2, 0, 2]).toArray(), [[5, 6], [1, 2], [5, 6]]);
+  assert.deepEqual(a.appendOnes().toArray(), [[1, 2, 1], [3, 4, 1], [5, 6, 1]]);
+  assert.deepEqual(hstack([a, Matrix.zeros(3, 1)]).toArray(), [[1, 2, 0], [3, 4, 0], [5, 6, 0]]);
+  assert.deepEqual(vstack([a.sliceRows(0, 1), Matrix.fromArray([[7, 8]])]).toArray(), [[1, 2], [
+    7,
+    8,
+  ]]);
+  // Bias trick: [x 1]·[W; b] = x·W + b.
+  const W = Matrix.fromArray([[1, 0], [0, 1]]), b = Matrix.fromArray([[10, 20]]);
+  assert.deepEqual(a.appendOnes().matmul(vstack([W, b])).toArray(), a.matmul(W).add(b).toArray());
+  assert.throws(() => a.sliceRows(2, 4), /sliceRows: rows \[2, 4\) are outside \(3×2\)/);
+  assert.throws(
+    () => a.gatherRows([0, 3]),
+    /gatherRows: index 3 \(position 1\) is outside \(3×2\)/,
+  );
+  assert.throws(
+    () => hstack([a, Matrix.zeros(2, 1)]),
+    /hstack: \(3×2\) and \(2×1\): row counts 3 ≠ 2/,
+  );
+  assert.throws(
+    () => vstack([a, Matrix.zeros(1, 3)]),
+    /vstack: \(3×2\) and \(1×3\): column counts 2 ≠ 3/,
+  );
+  assert.throws(() => hstack([]), /hstack: needs at least one matrix/);
+  assert.throws(() => vstack([]), /vstack: needs at least one matrix/);
+});
+
+Deno.test("approximate equality with tolerances", () => {
+  const a = Matrix.fromArray([[1, 2]]);
+  assert.ok(a.allClose(Matrix.fromArray([[1 + 1e-10, 2]])));
+  assert.ok(!a.allClose(Matrix.fromArray([[1.1, 2]])));
+  assert.ok(a.allClose(Matrix.fromArray([[1.1, 2]]), { atol: 0.2 }));
+  assert.ok(!a.allClose(Matrix.fromArray([[1, 2, 3]])), "different shapes are not close");
+  assert.ok(!a.allClose(Matrix.fromArray([[NaN, 2]])));
+  assert.ok(Matrix.fromArray([[Infinity]]).allClose(Matrix.fromArray([[Infinity]])));
+  assert.equal(a.maxAbsDiff(Matrix.fromArray([[1.5, 1]])), 1);
+  assert.throws(() => a.maxAbsDiff(Matrix.zeros(2, 1)), /maxAbsDiff: \(1×2\) and \(2×1\)/);
+});
+
+Deno.test("toString shows the shape and elides large matrices", () => {
+  const s = Matrix.zeros(10, 10).toString();
+  assert.match(s, /^Matrix \(10×10\)/);
+  assert.match(s, /…/);
+  assert.match(Matrix.fromArray([[1.5]]).toString(), /\[1\.500\]/);
+});

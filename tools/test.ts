@@ -1,0 +1,135 @@
+/**
+ * `deno task test`: the one test command (README and CI run exactly this).
+ *
+ * 1. `deno test` over the unit/integration tests in tests/ and the `@example` blocks of lib/
+ *    (`--doc`), with coverage and a JUnit report (build/junit.xml);
+ * 2. line coverage of lib/ from that run (build/coverage.lcov), which must be ≥ 90%;
+ * 3. a last line `N passed, N failed` computed from the JUnit report (+ the coverage gate).
+ *
+ * Extra arguments go to `deno test`, e.g. `deno task test --filter matmul`.
+ * @module
+ */
+const COVERAGE_FLOOR = 90;
+const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+const deno = Deno.execPath();
+const build = `${root}/build`;
+const covDir = `${build}/coverage-raw`;
+const junit = `${build}/junit.xml`;
+
+await Deno.remove(covDir, { recursive: true }).catch(() => {});
+await Deno.remove(junit).catch(() => {});
+await Deno.mkdir(build, { recursive: true });
+
+const started = performance.now();
+const test = await new Deno.Command(deno, {
+  args: [
+    "test",
+    "-A",
+    "--doc",
+    `--coverage=${covDir}`,
+    `--junit-path=${junit}`,
+    ...Deno.args,
+    "lib/",
+    "tests/",
+  ],
+  cwd: root,
+  stdout: "inherit",
+  stderr: "inherit",
+}).output();
+const seconds = (performance.now() - started) / 1000;
+
+const counts = await readJunit(junit);
+let failed = counts.failed;
+let passed = counts.passed;
+
+// Coverage of lib/ (doc-test snippets like lib/x.ts#12-20.ts are not source files).
+const lcov = await new Deno.Command(deno, {
+  args: [
+    "coverage",
+    covDir,
+    "--lcov",
+    `--include=^file://${escape(root)}/lib/`,
+    "--exclude=\\.ts#",
+  ],
+  cwd: root,
+  stdout: "piped",
+  stderr: "piped",
+}).output();
+const coverage = parseLcov(new TextDecoder().decode(lcov.stdout));
+if (coverage.files.length > 0) {
+  await Deno.writeFile(`${build}/coverage.lcov`, lcov.stdout);
+  console.log("\nLine coverage of lib/:");
+  for (const f of coverage.files) {
+    console.log(`  ${pct(f.hit, f.found).padStart(6)}  ${f.file.replace(`${root}/`, "")}`);
+  }
+  const total = (100 * coverage.hit) / Math.max(1, coverage.found);
+  const ok = total >= COVERAGE_FLOOR;
+  console.log(
+    `  ${
+      pct(coverage.hit, coverage.found).padStart(6)
+    }  all of lib/ (${coverage.hit}/${coverage.found} lines; floor ${COVERAGE_FLOOR}%) ${
+      ok ? "ok" : "BELOW FLOOR"
+    }`,
+  );
+  // The floor is a gate only for the full run; a filtered run just reports.
+  if (Deno.args.length === 0) ok ? passed++ : failed++;
+} else if (Deno.args.length === 0) {
+  console.log("\nNo coverage data for lib/ was produced.");
+  failed++;
+}
+
+console.log(
+  `\ndeno test exit code ${test.code}; ${counts.total} tests in ${seconds.toFixed(1)} s` +
+    (counts.ignored ? `, ${counts.ignored} ignored` : ""),
+);
+if (test.code !== 0 && counts.failed === 0) {
+  // deno test failed before or outside any test case (type error, crash): count it.
+  console.log("deno test failed outside the test cases (type check or load error)");
+  failed++;
+}
+console.log(`${passed} passed, ${failed} failed`);
+Deno.exit(failed === 0 && test.code === 0 ? 0 : 1);
+
+async function readJunit(path: string) {
+  let xml = "";
+  try {
+    xml = await Deno.readTextFile(path);
+  } catch {
+    return { total: 0, passed: 0, failed: 0, ignored: 0 };
+  }
+  // Count the test cases themselves rather than trusting summary attributes.
+  const cases = xml.match(/<testcase\b[^>]*?(\/>|>[\s\S]*?<\/testcase>)/g) ?? [];
+  let failed = 0, ignored = 0;
+  for (const c of cases) {
+    if (/<(failure|error)\b/.test(c)) failed++;
+    else if (/<skipped\b/.test(c)) ignored++;
+  }
+  return { total: cases.length, passed: cases.length - failed - ignored, failed, ignored };
+}
+
+function parseLcov(text: string) {
+  const files: { file: string; found: number; hit: number }[] = [];
+  let cur: { file: string; found: number; hit: number } | null = null;
+  for (const line of text.split("\n")) {
+    if (line.startsWith("SF:")) cur = { file: line.slice(3), found: 0, hit: 0 };
+    else if (line.startsWith("LF:") && cur) cur.found = Number(line.slice(3));
+    else if (line.startsWith("LH:") && cur) cur.hit = Number(line.slice(3));
+    else if (line === "end_of_record" && cur) {
+      files.push(cur);
+      cur = null;
+    }
+  }
+  return {
+    files,
+    found: files.reduce((s, f) => s + f.found, 0),
+    hit: files.reduce((s, f) => s + f.hit, 0),
+  };
+}
+
+function pct(hit: number, found: number): string {
+  return `${(found === 0 ? 100 : (100 * hit) / found).toFixed(1)}%`;
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
