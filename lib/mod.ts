@@ -18,3 +18,5 @@ export * from "./data/dataset.ts";
 export * from "./data/mnist.ts";
 export * from "./data/split.ts";
 export * from "./data/synthetic.ts";
+export * from "./classifiers/k_nearest_neighbor.ts";
+export * from "./cross_validation.ts";
