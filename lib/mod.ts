@@ -20,3 +20,5 @@ export * from "./data/split.ts";
 export * from "./data/synthetic.ts";
 export * from "./classifiers/k_nearest_neighbor.ts";
 export * from "./cross_validation.ts";
+export * from "./losses/mod.ts";
+export * from "./classifiers/linear_classifier.ts";

@@ -1,0 +1,262 @@
+/**
+ * Linear classifiers trained by minibatch stochastic gradient descent, as in CS231n's
+ * `linear_classifier.py`: the score of class j for an example x (one row of X) is (x·W)_j, the
+ * prediction is the class of the highest score, and training follows −∂loss/∂W on random
+ * minibatches. The subclasses only choose the loss: `LinearSVM` (multiclass hinge) or `Softmax`
+ * (cross-entropy). Fold the bias into W with the bias trick, `X.appendOnes()`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { makeBlobs } from "../data/synthetic.ts";
+ * import { Softmax } from "./linear_classifier.ts";
+ * const { X, y } = makeBlobs({ pointsPerClass: 50, numClasses: 3, std: 0.3, seed: 0 });
+ * const Xb = X.appendOnes(), model = new Softmax();
+ * const history = model.train(Xb, y, { learningRate: 0.5, numIters: 100, batchSize: 50 });
+ * assert(history[99] < history[0]);
+ * const accuracy = model.predict(Xb).filter((p, i) => p === y[i]).length / y.length;
+ * assert(accuracy > 0.95);
+ * ```
+ * @module
+ */
+import { matmul, Matrix, shapeOf } from "../matrix.ts";
+import { type Seed, toRng } from "../random.ts";
+import { gatherLabels } from "../data/split.ts";
+import { checkLossInputs, checkScores } from "../losses/checks.ts";
+import type { LossResult, RegOptions } from "../losses/regularization.ts";
+import { type SvmLossOptions, svmLossVectorized } from "../losses/linear_svm.ts";
+import { softmaxLossVectorized } from "../losses/softmax.ts";
+
+/**
+ * Options of `LinearClassifier.train`, with CS231n's defaults.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { TrainOptions } from "./linear_classifier.ts";
+ * const opts: TrainOptions = { learningRate: 1e-7, reg: 2.5e4, numIters: 1500, verbose: true };
+ * assert.equal(opts.numIters, 1500);
+ * ```
+ */
+export interface TrainOptions {
+  /** Step size of each SGD update W ← W − learningRate · dW (default 1e-3). */
+  learningRate?: number;
+  /** Regularization strength (default 1e-5). */
+  reg?: number;
+  /** Number of SGD steps (default 100). */
+  numIters?: number;
+  /** Examples per minibatch, drawn with replacement (default 200). */
+  batchSize?: number;
+  /** Seed (or generator) for the initial W and the minibatches (default 0). */
+  seed?: Seed;
+  /** Called after every step with the iteration number and that minibatch's loss. */
+  onProgress?: (it: number, loss: number) => void;
+  /** Log the loss every 100 iterations (default false). */
+  verbose?: boolean;
+}
+
+/**
+ * The shared part of the linear classifiers: lazy initialization of W, minibatch SGD and
+ * prediction. Subclasses implement `loss`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix } from "../matrix.ts";
+ * import { svmLossVectorized } from "../losses/linear_svm.ts";
+ * import { LinearClassifier } from "./linear_classifier.ts";
+ * class MySvm extends LinearClassifier {
+ *   loss(XBatch: Matrix, yBatch: Int32Array, reg: number) {
+ *     return svmLossVectorized(this.W!, XBatch, yBatch, reg);
+ *   }
+ * }
+ * const model = new MySvm();
+ * model.train(Matrix.fromArray([[1, 0], [0, 1]]), Int32Array.of(0, 1), { numIters: 3 });
+ * assert.deepEqual(model.W?.shape, [2, 2]);
+ * ```
+ */
+export abstract class LinearClassifier {
+  /**
+   * The D×C weights, one column per class (the "templates" a notebook can draw as images);
+   * `null` until the first `train`, which sets it to 0.001 · randn(D, C) with C = max(y) + 1.
+   */
+  W: Matrix | null = null;
+
+  /**
+   * The loss and its gradient on a minibatch (at the current W). `XBatch` is B×D, `yBatch` holds
+   * B labels.
+   */
+  abstract loss(XBatch: Matrix, yBatch: Int32Array, reg: number): LossResult;
+
+  /**
+   * Trains W by minibatch SGD: each step draws `batchSize` examples with replacement, evaluates
+   * `loss` and steps W ← W − learningRate · dW. Returns the loss of every step. Training again
+   * continues from the current W (it must still have D rows and labels must stay below C).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "../matrix.ts";
+   * import { LinearSVM } from "./linear_classifier.ts";
+   * const X = Matrix.fromArray([[1, 0, 1], [0, 1, 1], [2, 0, 1], [0, 2, 1]]);
+   * const y = Int32Array.of(0, 1, 0, 1);
+   * const a = new LinearSVM(), b = new LinearSVM();
+   * const history = a.train(X, y, { learningRate: 0.1, numIters: 50, batchSize: 4, seed: 3 });
+   * b.train(X, y, { learningRate: 0.1, numIters: 50, batchSize: 4, seed: 3 });
+   * assert.equal(history.length, 50);
+   * assert.deepEqual(a.W, b.W); // same seed, same weights
+   * assert.deepEqual(Array.from(a.predict(X)), [0, 1, 0, 1]);
+   * ```
+   */
+  train(X: Matrix, y: ArrayLike<number>, options: TrainOptions = {}): number[] {
+    const {
+      learningRate = 1e-3,
+      reg = 1e-5,
+      numIters = 100,
+      batchSize = 200,
+      seed = 0,
+      onProgress,
+      verbose = false,
+    } = options;
+    const op = `${this.constructor.name}.train`;
+    checkTrainOptions(op, { learningRate, reg, numIters, batchSize });
+    // X is a non-empty Matrix with one label per row, labels are integers ≥ 0.
+    checkScores(op, X, y, Infinity, "X");
+    const [N, D] = X.shape;
+    const rng = toRng(seed);
+    if (this.W === null) {
+      let C = 0; // C = max(y) + 1
+      for (let i = 0; i < y.length; i++) C = Math.max(C, y[i] + 1);
+      this.W = Matrix.randn(D, C, rng).scaleInPlace(0.001);
+    }
+    checkLossInputs(op, this.W, X, y); // X.cols = D and labels < C for an existing W
+    const labels = Int32Array.from(y);
+    const history: number[] = [];
+    for (let it = 0; it < numIters; it++) {
+      const idx = rng.choice(N, batchSize, { replace: true });
+      const { loss, dW } = this.loss(X.gatherRows(idx), gatherLabels(labels, idx), reg);
+      history.push(loss);
+      this.W.addScaledInPlace(dW, -learningRate);
+      onProgress?.(it, loss);
+      if (verbose && it % 100 === 0) console.log(`iteration ${it} / ${numIters}: loss ${loss}`);
+    }
+    return history;
+  }
+
+  /**
+   * The predicted class of every row of X (N×D): the index of its highest score in X·W.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "../matrix.ts";
+   * import { Softmax } from "./linear_classifier.ts";
+   * const model = new Softmax();
+   * model.W = Matrix.fromArray([[1, -1], [0, 2]]); // set by hand
+   * const pred = model.predict(Matrix.fromArray([[1, 0], [0, 1]]));
+   * assert.deepEqual(Array.from(pred), [0, 1]); // scores [1, −1] and [0, 2]
+   * ```
+   */
+  predict(X: Matrix): Int32Array {
+    const op = `${this.constructor.name}.predict`;
+    if (this.W === null) throw new Error(`${op}: the model has no weights yet; call train first`);
+    if (!(X instanceof Matrix)) throw new TypeError(`${op}: X must be a Matrix, got ${typeof X}`);
+    if (X.cols !== this.W.rows) {
+      throw new RangeError(
+        `${op}: X ${shapeOf(X)} has ${X.cols} features but W ${
+          shapeOf(this.W)
+        } has ${this.W.rows} rows`,
+      );
+    }
+    return matmul(X, this.W).argmax(1);
+  }
+}
+
+/**
+ * A linear classifier trained with the multiclass SVM (hinge) loss, `svmLossVectorized`.
+ * The constructor takes the margin Δ and the regularization kind.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix } from "../matrix.ts";
+ * import { LinearSVM } from "./linear_classifier.ts";
+ * const svm = new LinearSVM({ delta: 1, regType: "L2" });
+ * svm.W = Matrix.zeros(3, 4);
+ * const { loss } = svm.loss(Matrix.ones(2, 3), Int32Array.of(0, 3), 0);
+ * assert.equal(loss, 3); // C − 1 when all scores are equal
+ * ```
+ */
+export class LinearSVM extends LinearClassifier {
+  /** The margin and regularization options passed to the loss. */
+  readonly lossOptions: SvmLossOptions;
+
+  /** A new, untrained SVM (options: `delta`, `regType`, `l1Ratio`). */
+  constructor(lossOptions: SvmLossOptions = {}) {
+    super();
+    this.lossOptions = lossOptions;
+  }
+
+  /** The SVM loss and gradient of a minibatch at the current W. */
+  loss(XBatch: Matrix, yBatch: Int32Array, reg: number): LossResult {
+    return svmLossVectorized(requireW(this), XBatch, yBatch, reg, this.lossOptions);
+  }
+}
+
+/**
+ * A linear classifier trained with the softmax (cross-entropy) loss, `softmaxLossVectorized`.
+ * The constructor takes the regularization kind.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix } from "../matrix.ts";
+ * import { Softmax } from "./linear_classifier.ts";
+ * const model = new Softmax({ regType: "L2" });
+ * model.W = Matrix.zeros(3, 4);
+ * const { loss } = model.loss(Matrix.ones(2, 3), Int32Array.of(0, 3), 0);
+ * assert(Math.abs(loss - Math.log(4)) < 1e-12); // ln C when all scores are equal
+ * ```
+ */
+export class Softmax extends LinearClassifier {
+  /** The regularization options passed to the loss. */
+  readonly lossOptions: RegOptions;
+
+  /** A new, untrained softmax classifier (options: `regType`, `l1Ratio`). */
+  constructor(lossOptions: RegOptions = {}) {
+    super();
+    this.lossOptions = lossOptions;
+  }
+
+  /** The softmax loss and gradient of a minibatch at the current W. */
+  loss(XBatch: Matrix, yBatch: Int32Array, reg: number): LossResult {
+    return softmaxLossVectorized(requireW(this), XBatch, yBatch, reg, this.lossOptions);
+  }
+}
+
+function requireW(model: LinearClassifier): Matrix {
+  if (model.W === null) {
+    throw new Error(`${model.constructor.name}.loss: the model has no weights yet; set W or train`);
+  }
+  return model.W;
+}
+
+function checkTrainOptions(
+  op: string,
+  o: { learningRate: number; reg: number; numIters: number; batchSize: number },
+): void {
+  if (
+    typeof o.learningRate !== "number" || !Number.isFinite(o.learningRate) || o.learningRate <= 0
+  ) {
+    throw new RangeError(`${op}: learningRate must be a finite number > 0, got ${o.learningRate}`);
+  }
+  if (typeof o.reg !== "number" || !Number.isFinite(o.reg) || o.reg < 0) {
+    throw new RangeError(`${op}: reg must be a finite number ≥ 0, got ${o.reg}`);
+  }
+  if (!Number.isInteger(o.numIters) || o.numIters < 0) {
+    throw new RangeError(`${op}: numIters must be an integer ≥ 0, got ${o.numIters}`);
+  }
+  if (!Number.isInteger(o.batchSize) || o.batchSize < 1) {
+    throw new RangeError(`${op}: batchSize must be an integer ≥ 1, got ${o.batchSize}`);
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * Input checks shared by the loss functions, so that every loss rejects bad input with the same
+ * clear message: which operation, which shapes, which label.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix } from "../matrix.ts";
+ * import { checkLossInputs } from "./checks.ts";
+ * const W = Matrix.zeros(3, 2), X = Matrix.zeros(4, 3);
+ * assert.throws(() => checkLossInputs("demo", W, X, [0, 1, 2, 0]), /label y\[2\] = 2.*C = 2/);
+ * ```
+ * @module
+ */
+import { Matrix, shapeOf } from "../matrix.ts";
+
+/**
+ * Throws unless every label is an integer class index in 0 … C−1. The message names the operation,
+ * the offending position and value, and C.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkClassLabels } from "./checks.ts";
+ * checkClassLabels("demo", Int32Array.from([0, 2, 1]), 3); // fine
+ * assert.throws(() => checkClassLabels("demo", [0, -1], 3), /y\[1\] = -1 is negative/);
+ * assert.throws(() => checkClassLabels("demo", [0.5], 3), /y\[0\] = 0.5 is not an integer/);
+ * ```
+ */
+export function checkClassLabels(op: string, y: ArrayLike<number>, numClasses: number): void {
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i];
+    if (!Number.isInteger(v)) {
+      throw new RangeError(`${op}: label y[${i}] = ${v} is not an integer class index`);
+    }
+    if (v < 0) throw new RangeError(`${op}: label y[${i}] = ${v} is negative`);
+    if (v >= numClasses) {
+      throw new RangeError(
+        `${op}: label y[${i}] = ${v} is out of range: labels must be in 0…${
+          numClasses - 1
+        } (C = ${numClasses} classes)`,
+      );
+    }
+  }
+}
+
+/**
+ * Checks the arguments of a linear loss `f(W, X, y)`: W (D×C) and X (N×D) are matrices whose
+ * inner sizes agree, the batch is not empty, y has N labels and each is a class index in 0 … C−1.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix } from "../matrix.ts";
+ * import { checkLossInputs } from "./checks.ts";
+ * assert.throws(
+ *   () => checkLossInputs("demo", Matrix.zeros(3, 2), Matrix.zeros(4, 5), [0, 1, 0, 1]),
+ *   /X \(4×5\) has 5 features but W \(3×2\) has 3 rows/,
+ * );
+ * ```
+ */
+export function checkLossInputs(op: string, W: Matrix, X: Matrix, y: ArrayLike<number>): void {
+  if (!(W instanceof Matrix)) throw new TypeError(`${op}: W must be a Matrix, got ${typeof W}`);
+  if (!(X instanceof Matrix)) throw new TypeError(`${op}: X must be a Matrix, got ${typeof X}`);
+  if (X.cols !== W.rows) {
+    throw new RangeError(
+      `${op}: X ${shapeOf(X)} has ${X.cols} features but W ${shapeOf(W)} has ${W.rows} rows`,
+    );
+  }
+  checkScores(op, X, y, W.cols, "X");
+}
+
+/**
+ * Checks a score matrix (N×C) against its labels: at least one row, N labels, each in 0 … C−1.
+ * `numClasses` defaults to the number of score columns; `name` is how messages call the matrix.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix } from "../matrix.ts";
+ * import { checkScores } from "./checks.ts";
+ * assert.throws(() => checkScores("demo", Matrix.zeros(0, 3), []), /empty batch/);
+ * ```
+ */
+export function checkScores(
+  op: string,
+  scores: Matrix,
+  y: ArrayLike<number>,
+  numClasses: number = scores.cols,
+  name = "scores",
+): void {
+  if (!(scores instanceof Matrix)) {
+    throw new TypeError(`${op}: ${name} must be a Matrix, got ${typeof scores}`);
+  }
+  if (y === null || typeof y !== "object" || typeof y.length !== "number") {
+    throw new TypeError(`${op}: y must be an array of labels (Int32Array), got ${y}`);
+  }
+  if (scores.rows === 0) {
+    throw new RangeError(`${op}: empty batch: ${name} ${shapeOf(scores)} has no examples`);
+  }
+  if (y.length !== scores.rows) {
+    throw new RangeError(
+      `${op}: ${name} ${shapeOf(scores)} has ${scores.rows} rows but y has ${y.length} labels`,
+    );
+  }
+  checkClassLabels(op, y, numClasses);
+}
+
+/**
+ * Checks the SVM margin Δ: a finite number ≥ 0.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkDelta } from "./checks.ts";
+ * checkDelta("demo", 1); // fine
+ * assert.throws(() => checkDelta("demo", -1), /delta must be a finite number ≥ 0, got -1/);
+ * ```
+ */
+export function checkDelta(op: string, delta: number): void {
+  if (typeof delta !== "number" || !Number.isFinite(delta) || delta < 0) {
+    throw new RangeError(`${op}: delta must be a finite number ≥ 0, got ${delta}`);
+  }
+}
