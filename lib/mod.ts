@@ -22,3 +22,4 @@ export * from "./classifiers/k_nearest_neighbor.ts";
 export * from "./cross_validation.ts";
 export * from "./losses/mod.ts";
 export * from "./classifiers/linear_classifier.ts";
+export * from "./nn/mod.ts";
