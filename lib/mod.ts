@@ -20,3 +20,4 @@ export * from "./cross_validation.ts";
 export * from "./losses/mod.ts";
 export * from "./classifiers/linear_classifier.ts";
 export * from "./nn/mod.ts";
+export * from "./optim/mod.ts";
