@@ -1,0 +1,354 @@
+/**
+ * Finding Jupyter and installing the Deno kernelspec, shared by `deno task lab`, `deno task export`
+ * and the notebook tests.
+ *
+ * `installKernelspec` runs `deno jupyter --install --force` with the running Deno
+ * (`Deno.execPath()`, so `npx deno task lab` registers the npx binary), then patches kernel.json:
+ * `env.NO_COLOR = "1"` (plain `text/plain` results, no ANSI colours) and
+ * `interrupt_mode: "message"` (an interrupt stops the cell instead of killing the kernel).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { patchKernelJson } from "./kernelspec.ts";
+ * const k = patchKernelJson({ argv: ["deno", "jupyter", "--kernel"], display_name: "Deno" }, "/bin/deno");
+ * assert.equal(k.interrupt_mode, "message");
+ * assert.equal(k.env?.NO_COLOR, "1");
+ * ```
+ * @module
+ */
+import { delimiter, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/**
+ * The kernelspec fields this module reads or writes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { KernelJson } from "./kernelspec.ts";
+ * const k: KernelJson = { argv: ["deno", "jupyter", "--kernel"], display_name: "Deno" };
+ * assert.equal(k.argv.length, 3);
+ * ```
+ */
+export interface KernelJson {
+  /** Command line; `argv[0]` is the Deno binary. */
+  argv: string[];
+  /** Name shown in the kernel picker. */
+  display_name: string;
+  /** Kernel language. */
+  language?: string;
+  /** Extra environment for the kernel process. */
+  env?: Record<string, string>;
+  /** `message` sends interrupt_request instead of SIGINT. */
+  interrupt_mode?: "signal" | "message";
+  /** Any other field is kept as is. */
+  [key: string]: unknown;
+}
+
+/**
+ * Where a kernelspec was installed, and its (patched) kernel.json.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { InstalledKernelspec } from "./kernelspec.ts";
+ * const k: InstalledKernelspec = { dir: "/k", kernel: { argv: ["deno"], display_name: "Deno" } };
+ * assert.equal(k.dir, "/k");
+ * ```
+ */
+export interface InstalledKernelspec {
+  /** The kernelspec directory (holds kernel.json and the logos). */
+  dir: string;
+  /** The kernel.json written. */
+  kernel: KernelJson;
+}
+
+/**
+ * Environment the Deno kernel runs with: no ANSI colours, no update check.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { KERNEL_ENV } from "./kernelspec.ts";
+ * assert.equal(KERNEL_ENV.NO_COLOR, "1");
+ * ```
+ */
+export const KERNEL_ENV: Readonly<Record<string, string>> = {
+  NO_COLOR: "1",
+  DENO_NO_UPDATE_CHECK: "1",
+};
+
+/**
+ * The kernelspec with our settings applied: `argv[0]` = `denoPath`, `KERNEL_ENV` merged into
+ * `env`, `interrupt_mode: "message"`. Pure; the input is not modified.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { patchKernelJson } from "./kernelspec.ts";
+ * const k = patchKernelJson({ argv: ["x", "jupyter"], display_name: "D", env: { A: "1" } }, "/d");
+ * assert.deepEqual(k.argv, ["/d", "jupyter"]);
+ * assert.deepEqual(k.env, { A: "1", NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" });
+ * ```
+ */
+export function patchKernelJson(kernel: KernelJson, denoPath: string): KernelJson {
+  if (!Array.isArray(kernel.argv) || kernel.argv.length === 0) {
+    throw new TypeError(
+      `kernel.json: argv must be a non-empty array, got ${JSON.stringify(kernel.argv)}`,
+    );
+  }
+  return {
+    ...kernel,
+    argv: [denoPath, ...kernel.argv.slice(1)],
+    env: { ...kernel.env, ...KERNEL_ENV },
+    interrupt_mode: "message",
+  };
+}
+
+/**
+ * The first working `jupyter` command: each `jupyter` on PATH (a pyenv shim without Jupyter
+ * fails `--version` and is skipped), then /usr/bin/jupyter (Debian's). `$JUPYTER`, when set, is
+ * the only candidate. Null when there is none.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { findJupyter } from "./kernelspec.ts";
+ * const jupyter = await findJupyter();
+ * assert.ok(jupyter === null || /jupyter(\.exe)?$/.test(jupyter));
+ * ```
+ */
+export async function findJupyter(): Promise<string | null> {
+  const fromEnv = Deno.env.get("JUPYTER");
+  if (fromEnv) return (await run(fromEnv, ["--version"])).code === 0 ? fromEnv : null;
+  const candidates: string[] = [];
+  for (const dir of (Deno.env.get("PATH") ?? "").split(delimiter)) {
+    if (dir) candidates.push(join(dir, Deno.build.os === "windows" ? "jupyter.exe" : "jupyter"));
+  }
+  candidates.push("/usr/bin/jupyter");
+  for (const candidate of new Set(candidates)) {
+    if (!(await isFile(candidate))) continue;
+    if ((await run(candidate, ["--version"])).code === 0) return candidate;
+  }
+  return null;
+}
+
+/**
+ * True when `jupyter <subcommand> --version` works (e.g. `lab`, `notebook`, `nbconvert`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { findJupyter, hasSubcommand } from "./kernelspec.ts";
+ * const jupyter = await findJupyter();
+ * if (jupyter) assert.equal(await hasSubcommand(jupyter, "no-such-subcommand"), false);
+ * ```
+ */
+export async function hasSubcommand(jupyter: string, subcommand: string): Promise<boolean> {
+  return (await run(jupyter, [subcommand, "--version"])).code === 0;
+}
+
+/**
+ * Installs (or refreshes) the Deno kernelspec `name` with `denoPath` and patches its kernel.json.
+ * Skips the install when a kernel.json with exactly these settings is already in place.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { installKernelspec } from "./kernelspec.ts";
+ * const { kernel } = await installKernelspec();
+ * assert.equal(kernel.argv[0], Deno.execPath());
+ * assert.equal(kernel.interrupt_mode, "message");
+ * ```
+ */
+export async function installKernelspec(
+  { denoPath = Deno.execPath(), name = "deno", jupyter }: {
+    denoPath?: string;
+    name?: string;
+    jupyter?: string | null;
+  } = {},
+): Promise<InstalledKernelspec> {
+  const existing = await findKernelspec(name, jupyter ?? null);
+  if (existing) {
+    const current = await readKernelJson(existing);
+    if (current && isPatched(current, denoPath)) return { dir: existing, kernel: current };
+  }
+  const args = ["jupyter", "--install", "--force", "--name", name];
+  const res = await run(denoPath, args, { env: { NO_COLOR: "1" } });
+  if (res.code !== 0) {
+    throw new Error(`kernelspec: \`${denoPath} ${args.join(" ")}\` failed:\n${res.output}`);
+  }
+  const reported = /installed successfully at (.+?)\.?\s*$/m.exec(res.output)?.[1];
+  const dir = reported ?? (await findKernelspec(name, jupyter ?? null));
+  if (!dir) {
+    throw new Error(`kernelspec: installed "${name}" but cannot find where:\n${res.output}`);
+  }
+  const kernel = await readKernelJson(dir);
+  if (!kernel) throw new Error(`kernelspec: ${join(dir, "kernel.json")} is missing or not JSON`);
+  const patched = patchKernelJson(kernel, denoPath);
+  const file = join(dir, "kernel.json");
+  const tmp = `${file}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+  await Deno.writeTextFile(tmp, JSON.stringify(patched, null, 2) + "\n");
+  await Deno.rename(tmp, file); // atomic: a kernel starting meanwhile never reads half a file
+  return { dir, kernel: patched };
+}
+
+/**
+ * The directory of kernelspec `name`: from `jupyter kernelspec list --json` when that command
+ * exists, else the first `<data dir>/kernels/<name>/kernel.json` over `jupyter --paths --json`
+ * (or the per-user defaults when Jupyter is absent). Null when not installed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { findKernelspec } from "./kernelspec.ts";
+ * assert.equal(await findKernelspec("no-such-kernel-x9", null), null);
+ * ```
+ */
+export async function findKernelspec(name: string, jupyter: string | null): Promise<string | null> {
+  if (jupyter) {
+    const listed = await run(jupyter, ["kernelspec", "list", "--json"]);
+    if (listed.code === 0) {
+      try {
+        const dir = JSON.parse(listed.stdout).kernelspecs?.[name]?.resource_dir;
+        if (typeof dir === "string") return dir;
+      } catch { /* fall through to the data dirs */ }
+    }
+  }
+  for (const dataDir of await jupyterDataDirs(jupyter)) {
+    const dir = join(dataDir, "kernels", name);
+    if (await isFile(join(dir, "kernel.json"))) return dir;
+  }
+  return null;
+}
+
+async function jupyterDataDirs(jupyter: string | null): Promise<string[]> {
+  if (jupyter) {
+    const res = await run(jupyter, ["--paths", "--json"]);
+    if (res.code === 0) {
+      try {
+        return JSON.parse(res.stdout).data ?? [];
+      } catch { /* use the defaults */ }
+    }
+  }
+  const home = Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE") ?? "";
+  if (Deno.build.os === "darwin") return [join(home, "Library", "Jupyter")];
+  if (Deno.build.os === "windows") return [join(Deno.env.get("APPDATA") ?? home, "jupyter")];
+  return [join(Deno.env.get("XDG_DATA_HOME") ?? join(home, ".local", "share"), "jupyter")];
+}
+
+function isPatched(kernel: KernelJson, denoPath: string): boolean {
+  return kernel.argv?.[0] === denoPath && kernel.interrupt_mode === "message" &&
+    Object.entries(KERNEL_ENV).every(([k, v]) => kernel.env?.[k] === v);
+}
+
+async function readKernelJson(dir: string): Promise<KernelJson | null> {
+  try {
+    return JSON.parse(await Deno.readTextFile(join(dir, "kernel.json")));
+  } catch {
+    return null;
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Result of a finished command.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { RunResult } from "./kernelspec.ts";
+ * const r: RunResult = { code: 0, stdout: "a", stderr: "", output: "a" };
+ * assert.equal(r.output, r.stdout + r.stderr);
+ * ```
+ */
+export interface RunResult {
+  /** Exit code (−1 when the command could not start). */
+  code: number;
+  /** Standard output. */
+  stdout: string;
+  /** Standard error. */
+  stderr: string;
+  /** stdout and stderr together, for messages. */
+  output: string;
+}
+
+/**
+ * Options of `run`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { RunOptions } from "./kernelspec.ts";
+ * const o: RunOptions = { env: { NO_COLOR: "1" }, input: "{}" };
+ * assert.equal(o.input, "{}");
+ * ```
+ */
+export interface RunOptions {
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+  /** Working directory. */
+  cwd?: string;
+  /** Text piped to standard input (default: no input). */
+  input?: string;
+}
+
+/**
+ * Runs a command to completion, capturing its output; never throws for a missing program.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { run } from "./kernelspec.ts";
+ * assert.match((await run(Deno.execPath(), ["--version"])).stdout, /^deno \d/);
+ * assert.equal((await run("/no/such/program", [])).code, -1);
+ * ```
+ */
+export async function run(
+  cmd: string,
+  args: string[],
+  { env = {}, cwd, input }: RunOptions = {},
+): Promise<RunResult> {
+  try {
+    const child = new Deno.Command(cmd, {
+      args,
+      env,
+      cwd,
+      stdin: input === undefined ? "null" : "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    if (input !== undefined) {
+      const writer = child.stdin.getWriter();
+      await writer.write(new TextEncoder().encode(input));
+      await writer.close();
+    }
+    const out = await child.output();
+    const dec = new TextDecoder();
+    const stdout = dec.decode(out.stdout), stderr = dec.decode(out.stderr);
+    return { code: out.code, stdout, stderr, output: `${stdout}${stderr}` };
+  } catch (e) {
+    const msg = `cannot run ${cmd}: ${e instanceof Error ? e.message : e}`;
+    return { code: -1, stdout: "", stderr: msg, output: msg };
+  }
+}
+
+/**
+ * Directory of this repository (the parent of tools/).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { REPO_ROOT } from "./kernelspec.ts";
+ * assert.ok(Deno.statSync(`${REPO_ROOT}/deno.json`).isFile);
+ * ```
+ */
+export const REPO_ROOT: string = dirname(dirname(fileURLToPath(import.meta.url)));

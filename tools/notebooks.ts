@@ -1,0 +1,320 @@
+/**
+ * The notebook harness shared by the tests and `deno task export`: execute a notebook through
+ * Jupyter and the Deno kernel (`jupyter nbconvert --execute`), type-check its code, convert it to
+ * HTML, and report what went wrong cell by cell. Re-exports the checks of `notebook_checks.ts`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type Notebook, uncleanCells, withSettle } from "./notebooks.ts";
+ * const nb: Notebook = { cells: [{ cell_type: "code", source: "1", outputs: [], execution_count: null }] };
+ * assert.deepEqual(uncleanCells(withSettle(nb)), []);
+ * ```
+ * @module
+ */
+import { basename, dirname, extname, join, relative, resolve } from "node:path";
+import { REPO_ROOT, run } from "./kernelspec.ts";
+import {
+  cellErrors,
+  type CellProblem,
+  excerpt,
+  type Notebook,
+  readNotebook,
+  sourceOf,
+  stripAnsi,
+} from "./notebook_checks.ts";
+
+export * from "./notebook_checks.ts";
+
+/**
+ * The line the harness appends to every code cell while executing. The Deno kernel can report a
+ * cell finished ("idle") before the outputs it queued last (a `Deno.jupyter.display` at the end of
+ * the cell, a `console.log`) are sent; Jupyter then drops them or files them under the next cell.
+ * Letting one macrotask pass at the end of the cell flushes them. The executed notebook gets its
+ * original sources back.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { SETTLE_LINE, withSettle } from "./notebooks.ts";
+ * const nb = withSettle({ cells: [{ cell_type: "code", source: "x" }, { cell_type: "markdown", source: "y" }] });
+ * assert.equal(nb.cells[0].source, `x\n${SETTLE_LINE}`);
+ * assert.equal(nb.cells[1].source, "y");
+ * ```
+ */
+export const SETTLE_LINE =
+  ";await new Promise((resolve) => setTimeout(resolve, 150)); // harness: flush outputs";
+
+/**
+ * A copy of the notebook whose non-empty code cells end with `SETTLE_LINE`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { withSettle } from "./notebooks.ts";
+ * assert.equal(withSettle({ cells: [{ cell_type: "code", source: "  " }] }).cells[0].source, "  ");
+ * ```
+ */
+export function withSettle(nb: Notebook): Notebook {
+  return {
+    ...nb,
+    cells: nb.cells.map((cell) => {
+      const src = sourceOf(cell);
+      if (cell.cell_type !== "code" || src.trim() === "") return cell;
+      return { ...cell, source: `${src}\n${SETTLE_LINE}` };
+    }),
+  };
+}
+
+/**
+ * Options of `executeNotebook`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ExecuteOptions } from "./notebooks.ts";
+ * const options: ExecuteOptions = { jupyter: "/usr/bin/jupyter", cellTimeout: 30 };
+ * assert.equal(options.kernelName, undefined); // "deno"
+ * ```
+ */
+export interface ExecuteOptions {
+  /** The `jupyter` command (from `findJupyter`). */
+  jupyter: string;
+  /** Seconds one cell may run (default 60). */
+  cellTimeout?: number;
+  /** Kernelspec name (default "deno"). */
+  kernelName?: string;
+}
+
+/**
+ * How an execution went: the executed notebook (when it ran to the end), its time, and the
+ * problems (an error stops execution at that cell, like Run All).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ExecutionResult } from "./notebooks.ts";
+ * const r: ExecutionResult = { ok: false, seconds: 2.5, problems: [{ cell: 1, source: "", message: "x" }] };
+ * assert.equal(r.executed, undefined);
+ * ```
+ */
+export interface ExecutionResult {
+  /** True when every cell ran without error. */
+  ok: boolean;
+  /** Wall-clock seconds, kernel start included. */
+  seconds: number;
+  /** The executed notebook (original sources, new outputs); absent when execution stopped early. */
+  executed?: Notebook;
+  /** Path of the executed notebook file (in a temp dir), when written. */
+  executedPath?: string;
+  /** Errors with cell index, source excerpt and message. */
+  problems: CellProblem[];
+}
+
+/**
+ * Executes a notebook top to bottom through the Deno kernel (`jupyter nbconvert --execute`, the
+ * notebook piped in with `SETTLE_LINE` added to each code cell) into a temp dir. The kernel runs in
+ * the notebook's own directory, so deno.json and its import map ("lib") are found. The first
+ * failing cell stops the run and is reported.
+ *
+ * @example
+ * ```ts ignore
+ * const result = await executeNotebook("notebooks/01-nearest-neighbor.ipynb", { jupyter: "jupyter" });
+ * console.log(result.ok, result.seconds);
+ * ```
+ */
+export async function executeNotebook(
+  path: string,
+  { jupyter, cellTimeout = 60, kernelName = "deno" }: ExecuteOptions,
+): Promise<ExecutionResult> {
+  const original = await readNotebook(path);
+  const settled = withSettle(original);
+  const outDir = await Deno.makeTempDir({ prefix: "nbexec-" });
+  const stem = basename(path, ".ipynb");
+  const started = performance.now();
+  const res = await run(jupyter, [
+    "nbconvert",
+    "--stdin",
+    "--to",
+    "notebook",
+    "--execute",
+    `--ExecutePreprocessor.timeout=${cellTimeout}`,
+    `--ExecutePreprocessor.kernel_name=${kernelName}`,
+    "--output-dir",
+    outDir,
+    "--output",
+    stem,
+  ], { env: { NO_COLOR: "1" }, cwd: dirname(resolve(path)), input: JSON.stringify(settled) });
+  const seconds = (performance.now() - started) / 1000;
+  if (res.code !== 0) {
+    const problem = parseExecutionFailure(res.stderr, settled);
+    if (problem.cell >= 0) problem.source = excerpt(sourceOf(original.cells[problem.cell]));
+    return { ok: false, seconds, problems: [problem] };
+  }
+  const executedPath = join(outDir, `${stem}.ipynb`);
+  const executed = await readNotebook(executedPath);
+  executed.cells.forEach((cell, i) => cell.source = original.cells[i].source);
+  await Deno.writeTextFile(executedPath, JSON.stringify(executed, null, 1) + "\n");
+  const problems = cellErrors(executed);
+  return { ok: problems.length === 0, seconds, executed, executedPath, problems };
+}
+
+/**
+ * The failing cell and message from nbconvert's stderr after a failed execution
+ * (`CellExecutionError`, a timeout or a dead kernel).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseExecutionFailure } from "./notebooks.ts";
+ * const stderr = "nbclient.exceptions.CellExecutionError: An error occurred while executing the " +
+ *   "following cell:\n------------------\nlet q = 1 +;\n------------------\n\n\nError: Execution failed\n";
+ * const nb = { cells: [{ cell_type: "code", source: "1" }, { cell_type: "code", source: "let q = 1 +;" }] };
+ * const p = parseExecutionFailure(stderr, nb);
+ * assert.equal(p.cell, 1);
+ * assert.match(p.message, /Execution failed \(the kernel gives no detail/);
+ * ```
+ */
+export function parseExecutionFailure(stderr: string, nb: Notebook): CellProblem {
+  const clean = stripAnsi(stderr);
+  const m =
+    /An error occurred while executing the following cell:\n-{18}\n([\s\S]*?)\n-{18}\n([\s\S]*)$/
+      .exec(clean);
+  if (m) {
+    const cell = nb.cells.findIndex((c) => c.cell_type === "code" && sourceOf(c) === m[1]);
+    const lines = m[2].trim().split("\n");
+    // nbclient prints the traceback, then "ename: evalue" once more.
+    if (lines.length > 1 && lines.at(-1) === lines[0]) lines.pop();
+    let message = lines.join("\n");
+    if (/^Error: Execution failed$/m.test(message) && !/\n\s+at /.test(message)) {
+      message += " (the kernel gives no detail: usually a TypeScript syntax error; " +
+        "the type-check test names it)";
+    }
+    const source = excerpt(m[1].replace(`\n${SETTLE_LINE}`, ""));
+    return { cell, source, message };
+  }
+  const timeout = /A cell timed out while it was being executed, after (\d+) seconds/.exec(clean);
+  const tail = clean.trim().split("\n").slice(-15).join("\n");
+  if (timeout) return { cell: -1, source: "", message: `a cell ran over ${timeout[1]} s\n${tail}` };
+  return { cell: -1, source: "", message: `nbconvert failed:\n${tail}` };
+}
+
+/**
+ * Type-checks a notebook's code: `jupyter nbconvert --to script` writes the cells, in order, to a
+ * hidden `.ts` file next to the notebook (so deno.json and its import map are found), then
+ * `deno check` runs on it. Returns the problems, mapped back to cells; the file is removed.
+ *
+ * @example
+ * ```ts ignore
+ * const problems = await typeCheckNotebook("notebooks/01-nearest-neighbor.ipynb", "jupyter");
+ * console.log(formatProblems("01", problems));
+ * ```
+ */
+export async function typeCheckNotebook(path: string, jupyter: string): Promise<CellProblem[]> {
+  path = resolve(path);
+  const nb = await readNotebook(path);
+  const dir = dirname(path);
+  const stem = `.nbcheck-${basename(path, ".ipynb")}-${crypto.randomUUID().slice(0, 8)}`;
+  const res = await run(jupyter, [
+    "nbconvert",
+    "--to",
+    "script",
+    "--output-dir",
+    dir,
+    "--output",
+    stem,
+    path,
+  ]);
+  const written = [];
+  for await (const e of Deno.readDir(dir)) if (e.name.startsWith(stem)) written.push(e.name);
+  const script = join(dir, `${stem}.ts`);
+  try {
+    if (res.code !== 0 || written.length !== 1) {
+      return [{ cell: -1, source: "", message: `nbconvert --to script failed:\n${res.output}` }];
+    }
+    if (extname(written[0]) !== ".ts") await Deno.rename(join(dir, written[0]), script);
+    const text = await Deno.readTextFile(script);
+    const check = await run(Deno.execPath(), ["check", script], {
+      env: { NO_COLOR: "1" },
+      cwd: dir,
+    });
+    if (check.code === 0) return [];
+    return checkProblems(stripAnsi(check.stderr + check.stdout), text, nb, script);
+  } finally {
+    for (const name of new Set([...written, `${stem}.ts`])) {
+      await Deno.remove(join(dir, name)).catch(() => {});
+    }
+  }
+}
+
+/** Splits `deno check` output into one problem per error, located by the cell it points into. */
+function checkProblems(output: string, script: string, nb: Notebook, file: string): CellProblem[] {
+  const starts = cellStartLines(script, nb);
+  const cellAt = (line: number) => starts.filter((s) => s.line <= line).at(-1);
+  const blocks = output.split(/\n(?=TS\d+ \[ERROR\]|error: )/).filter((b) =>
+    /\[ERROR\]|^error: /m.test(b) && !/^error: Type checking failed/.test(b.trim())
+  );
+  // Locations in the exported script become "cell N line L:C"; others become repo-relative paths.
+  const location = /file:\/\/(\S+?):(\d+):(\d+)/g;
+  return blocks.map((block) => {
+    let hit: { cell: number; line: number } | undefined;
+    const message = block.replace(/\n\s*Found \d+ errors?\.\s*$/, "").replace(
+      location,
+      (_, path: string, l: string, c: string) => {
+        const abs = decodeURIComponent(path);
+        if (abs !== file) return `${relative(REPO_ROOT, abs)}:${l}:${c}`;
+        const s = cellAt(Number(l));
+        hit ??= s;
+        return s ? `cell ${s.cell} line ${Number(l) - s.line + 1}:${c}` : `line ${l}:${c}`;
+      },
+    ).trim();
+    return {
+      cell: hit?.cell ?? -1,
+      source: hit ? excerpt(sourceOf(nb.cells[hit.cell])) : "",
+      message,
+    };
+  });
+}
+
+/** Line (1-based) where each code cell's source starts in the exported script. */
+function cellStartLines(script: string, nb: Notebook): { cell: number; line: number }[] {
+  const starts: { cell: number; line: number }[] = [];
+  let cursor = 0;
+  nb.cells.forEach((cell, i) => {
+    const src = sourceOf(cell);
+    if (cell.cell_type !== "code" || src.trim() === "") return;
+    const at = script.indexOf(src, cursor);
+    if (at < 0) return;
+    starts.push({ cell: i, line: script.slice(0, at).split("\n").length });
+    cursor = at + src.length;
+  });
+  return starts;
+}
+
+/**
+ * Converts an executed notebook to a standalone HTML page (`jupyter nbconvert --to html`).
+ *
+ * @example
+ * ```ts ignore
+ * await notebookToHtml(result.executedPath!, "build/html", "01-nearest-neighbor", "jupyter");
+ * ```
+ */
+export async function notebookToHtml(
+  executedPath: string,
+  outDir: string,
+  stem: string,
+  jupyter: string,
+): Promise<string> {
+  const res = await run(jupyter, [
+    "nbconvert",
+    "--to",
+    "html",
+    "--output-dir",
+    outDir,
+    "--output",
+    stem,
+    executedPath,
+  ]);
+  if (res.code !== 0) throw new Error(`nbconvert --to html failed for ${stem}:\n${res.output}`);
+  return join(outDir, `${stem}.html`);
+}
