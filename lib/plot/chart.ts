@@ -80,9 +80,13 @@ export class Chart implements Displayable {
 
   /** `image/svg+xml` for a bare chart, `text/html` for a figure, plus a `text/plain` summary. */
   [JUPYTER_DISPLAY](): MimeBundle {
-    const size = this.markup.match(
-      /<svg[^>]*?\swidth="(\d+)"[^>]*?\sheight="(\d+)"|<svg[^>]*?\sheight="(\d+)"[^>]*?\swidth="(\d+)"/,
-    );
+    // The chart's own <svg> comes after any legend swatches (small <svg>s of their own).
+    const sizes = [
+      ...this.markup.matchAll(
+        /<svg[^>]*?\swidth="(\d+)"[^>]*?\sheight="(\d+)"|<svg[^>]*?\sheight="(\d+)"[^>]*?\swidth="(\d+)"/g,
+      ),
+    ];
+    const size = sizes.at(-1);
     const dims = size ? ` ${size[1] ?? size[4]}×${size[2] ?? size[3]}` : "";
     const text = `Plot chart${dims}`;
     return this.isSvg
