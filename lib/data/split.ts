@@ -13,7 +13,7 @@
  * ```
  * @module
  */
-import { Matrix, shapeOf } from "../matrix.ts";
+import { type Matrix, shapeOf } from "../matrix.ts";
 import { type Seed, toRng } from "../random.ts";
 
 /** Options of `trainValTestSplit`. */
