@@ -60,6 +60,7 @@ export function kFoldSplit(n: number, folds: number, { seed }: { seed?: Seed } =
   if (!Number.isInteger(folds) || folds < 2 || folds > n) {
     throw new RangeError(`kFoldSplit: folds must be an integer in [2, n = ${n}], got ${folds}`);
   }
+  // BEGIN SOLUTION
   const order = seed === undefined
     ? Int32Array.from({ length: n }, (_, i) => i)
     : toRng(seed).permutation(n);
@@ -75,6 +76,7 @@ export function kFoldSplit(n: number, folds: number, { seed }: { seed?: Seed } =
     start = end;
   }
   return out;
+  // END SOLUTION
 }
 
 /**
@@ -267,6 +269,7 @@ function runFolds<V extends number | string>(
     throw new RangeError(`${op}: values must be distinct, got [${values.join(", ")}]`);
   }
   checkFolds(op, X, folds);
+  // BEGIN SOLUTION crossValidate
   const accuracies = new Map<V, number[]>(values.map((v) => [v, []]));
   kFoldSplit(X.rows, folds, { seed }).forEach(({ trainIdx, valIdx }, f) => {
     const accs = evalFold(
@@ -283,6 +286,7 @@ function runFolds<V extends number | string>(
     });
   });
   return summarize(values, folds, accuracies);
+  // END SOLUTION
 }
 
 /** Means, standard deviations, the best value and the Arrow tables from per-fold accuracies. */

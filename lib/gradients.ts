@@ -48,12 +48,14 @@ export function evalNumericalGradient(
   { h = 1e-5, method = "centered" }: NumericalGradientOptions = {},
 ): Matrix {
   checkStep(h);
+  // BEGIN SOLUTION
   const grad = new Matrix(x.rows, x.cols);
   const fx = method === "forward" ? f(x) : 0;
   for (let i = 0; i < x.data.length; i++) {
     grad.data[i] = partial(f, x, i, h, method, fx);
   }
   return grad;
+  // END SOLUTION
 }
 
 /**

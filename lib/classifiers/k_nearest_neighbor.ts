@@ -155,6 +155,7 @@ export class KNearestNeighbor {
    */
   computeDistancesTwoLoops(X: Matrix, { metric = "L2" }: DistanceOptions = {}): Matrix {
     const XTrain = this.#checkTest("computeDistancesTwoLoops", X, metric);
+    // BEGIN SOLUTION
     const numTest = X.rows, numTrain = XTrain.rows;
     const dists = new Matrix(numTest, numTrain);
     const trainRows = Array.from({ length: numTrain }, (_, j) => XTrain.row(j));
@@ -165,6 +166,7 @@ export class KNearestNeighbor {
       }
     }
     return dists;
+    // END SOLUTION
   }
 
   /**
@@ -183,6 +185,7 @@ export class KNearestNeighbor {
    */
   computeDistancesOneLoop(X: Matrix, { metric = "L2" }: DistanceOptions = {}): Matrix {
     const XTrain = this.#checkTest("computeDistancesOneLoop", X, metric);
+    // BEGIN SOLUTION
     const dists = new Matrix(X.rows, XTrain.rows);
     for (let i = 0; i < X.rows; i++) {
       const diff = XTrain.sub(X.sliceRows(i, i + 1)); // numTrain×D, row broadcast
@@ -190,6 +193,7 @@ export class KNearestNeighbor {
       dists.data.set(di.data, i * XTrain.rows);
     }
     return dists;
+    // END SOLUTION
   }
 
   /**
@@ -218,11 +222,13 @@ export class KNearestNeighbor {
   computeDistancesNoLoops(X: Matrix, { metric = "L2" }: DistanceOptions = {}): Matrix {
     const XTrain = this.#checkTest("computeDistancesNoLoops", X, metric);
     if (metric === "L1") return l1DistancesBlocked(X, XTrain);
+    // BEGIN SOLUTION
     const testSq = X.mul(X).sum(1).data; // ‖aᵢ‖², numTest
     const trainSq = XTrain.mul(XTrain).sum(1).data; // ‖bⱼ‖², numTrain
     return matmulTB(X, XTrain).map((ab, i, j) =>
       Math.sqrt(Math.max(0, testSq[i] + trainSq[j] - 2 * ab))
     );
+    // END SOLUTION
   }
 
   /**
@@ -304,6 +310,7 @@ function vote(op: string, dists: Matrix, yTrain: ArrayLike<number>, k: number): 
   if (k > numTrain) {
     throw new RangeError(`${op}: k = ${k} exceeds the ${numTrain} training examples`);
   }
+  // BEGIN SOLUTION predictLabels
   const labels = toLabels(op, yTrain);
   const counts = new Int32Array(labels.reduce((m, c) => Math.max(m, c), 0) + 1);
   const yPred = new Int32Array(numTest);
@@ -316,6 +323,7 @@ function vote(op: string, dists: Matrix, yTrain: ArrayLike<number>, k: number): 
     yPred[i] = best;
   }
   return yPred;
+  // END SOLUTION
 }
 
 /** Indices of the k smallest entries of `row`, nearest first (ties: the smaller index first). */

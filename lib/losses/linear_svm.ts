@@ -66,6 +66,7 @@ export function svmLossNaive(
 ): LossResult {
   checkLossInputs("svmLossNaive", W, X, y);
   checkDelta("svmLossNaive", delta);
+  // BEGIN SOLUTION
   const [N, D] = X.shape;
   const C = W.cols;
   const dW = Matrix.zeros(D, C);
@@ -90,6 +91,7 @@ export function svmLossNaive(
   dW.scaleInPlace(1 / N);
   const r = regLoss(W, reg, regOptions);
   return { loss: loss + r.loss, dW: dW.add(r.dW) };
+  // END SOLUTION
 }
 
 /**
@@ -115,6 +117,7 @@ export function svmLossVectorized(
 ): LossResult {
   checkLossInputs("svmLossVectorized", W, X, y);
   checkDelta("svmLossVectorized", delta);
+  // BEGIN SOLUTION
   const N = X.rows;
   const margins = hingeMargins(matmul(X, W), y, delta); // N×C, 0 at the correct class
   const loss = margins.sum() / N;
@@ -125,6 +128,7 @@ export function svmLossVectorized(
   const dW = matmulTA(X, dScores).scaleInPlace(1 / N);
   const r = regLoss(W, reg, regOptions);
   return { loss: loss + r.loss, dW: dW.add(r.dW) };
+  // END SOLUTION
 }
 
 /**

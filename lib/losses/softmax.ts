@@ -49,6 +49,7 @@ export function softmaxLossNaive(
   regOptions: RegOptions = {},
 ): LossResult {
   checkLossInputs("softmaxLossNaive", W, X, y);
+  // BEGIN SOLUTION
   const [N, D] = X.shape;
   const C = W.cols;
   const dW = Matrix.zeros(D, C);
@@ -70,6 +71,7 @@ export function softmaxLossNaive(
   dW.scaleInPlace(1 / N);
   const r = regLoss(W, reg, regOptions);
   return { loss: loss + r.loss, dW: dW.add(r.dW) };
+  // END SOLUTION
 }
 
 /**
@@ -95,6 +97,7 @@ export function softmaxLossVectorized(
   regOptions: RegOptions = {},
 ): LossResult {
   checkLossInputs("softmaxLossVectorized", W, X, y);
+  // BEGIN SOLUTION
   const N = X.rows;
   const { loss, probs } = softmaxLossFromScores(matmul(X, W), y);
   const dScores = probs; // P − Y: subtract 1 at each correct class
@@ -102,6 +105,7 @@ export function softmaxLossVectorized(
   const dW = matmulTA(X, dScores).scaleInPlace(1 / N);
   const r = regLoss(W, reg, regOptions);
   return { loss: loss + r.loss, dW: dW.add(r.dW) };
+  // END SOLUTION
 }
 
 /**

@@ -182,6 +182,7 @@ export class TwoLayerNet {
   ): Matrix | { loss: number; grads: TwoLayerNetParams } {
     this.#checkInput("TwoLayerNet.loss", X, y);
     checkNonNegative("TwoLayerNet.loss", { reg });
+    // BEGIN SOLUTION TwoLayerNet.loss
     const { W1, b1, W2, b2 } = this.params;
 
     // Forward pass: affine → ReLU → affine.
@@ -200,6 +201,7 @@ export class TwoLayerNet {
     const dW1 = matmulTA(X, dhPre).addScaledInPlace(W1, 2 * reg);
     const db1 = dhPre.sum(0);
     return { loss, grads: { W1: dW1, b1: db1, W2: dW2, b2: db2 } };
+    // END SOLUTION
   }
 
   /**

@@ -102,9 +102,11 @@ export function sgdMomentum(
   const learningRate = hyper("sgdMomentum", config, "learningRate", 1e-2, 0, Infinity);
   const momentum = hyper("sgdMomentum", config, "momentum", 0.9, 0, 1);
   checkPair("sgdMomentum", w, dw);
+  // BEGIN SOLUTION
   const vPrev = state("sgdMomentum", config, "velocity", w);
   const v = vPrev.mul(momentum).sub(dw.mul(learningRate));
   return { w: w.add(v), config: { ...config, learningRate, momentum, velocity: v } };
+  // END SOLUTION
 }
 
 /**
@@ -188,11 +190,13 @@ export function rmsprop(
   const decayRate = hyper("rmsprop", config, "decayRate", 0.99, 0, 1);
   const epsilon = hyper("rmsprop", config, "epsilon", 1e-8, 0, Infinity);
   checkPair("rmsprop", w, dw);
+  // BEGIN SOLUTION
   const cache = state("rmsprop", config, "cache", w).mul(decayRate).add(
     dw.pow(2).mul(1 - decayRate),
   );
   const next = w.sub(dw.mul(learningRate).div(cache.sqrt().add(epsilon)));
   return { w: next, config: { ...config, learningRate, decayRate, epsilon, cache } };
+  // END SOLUTION
 }
 
 /**
@@ -227,6 +231,7 @@ export function adam(
     throw new RangeError(`adam: config.t must be a non-negative integer, got ${t0}`);
   }
   checkPair("adam", w, dw);
+  // BEGIN SOLUTION
   const t = t0 + 1;
   const m = state("adam", config, "m", w).mul(beta1).add(dw.mul(1 - beta1));
   const v = state("adam", config, "v", w).mul(beta2).add(dw.pow(2).mul(1 - beta2));
@@ -234,6 +239,7 @@ export function adam(
   const vHat = v.div(1 - beta2 ** t);
   const next = w.sub(mHat.mul(learningRate).div(vHat.sqrt().add(epsilon)));
   return { w: next, config: { ...config, learningRate, beta1, beta2, epsilon, m, v, t } };
+  // END SOLUTION
 }
 
 /**

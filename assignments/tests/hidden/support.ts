@@ -1,0 +1,103 @@
+/**
+ * References shared by the hidden tests (instructor only: folders named `hidden` are never put in
+ * the student edition). Plain loops over `Float64Array`s, independent of the student's code.
+ */
+import type { Matrix } from "../../../lib/matrix.ts";
+
+/** All numTest × numTrain distances, row-major, by the definition. */
+export function referenceDistances(A: Matrix, B: Matrix, metric: "L2" | "L1"): Float64Array {
+  const out = new Float64Array(A.rows * B.rows);
+  for (let i = 0; i < A.rows; i++) {
+    for (let j = 0; j < B.rows; j++) {
+      let s = 0;
+      for (let p = 0; p < A.cols; p++) {
+        const d = A.data[i * A.cols + p] - B.data[j * B.cols + p];
+        s += metric === "L2" ? d * d : Math.abs(d);
+      }
+      out[i * B.rows + j] = metric === "L2" ? Math.sqrt(s) : s;
+    }
+  }
+  return out;
+}
+
+/** ∂f/∂x by centered differences, perturbing `x` in place and restoring it. */
+export function numericalGradient(f: () => number, x: Float64Array, h = 1e-5): Float64Array {
+  const grad = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const old = x[i];
+    x[i] = old + h;
+    const plus = f();
+    x[i] = old - h;
+    const minus = f();
+    x[i] = old;
+    grad[i] = (plus - minus) / (2 * h);
+  }
+  return grad;
+}
+
+/** max |a − b| / max(1e-8, |a| + |b|) over all entries. */
+export function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    worst = Math.max(
+      worst,
+      Math.abs(a[i] - b[i]) / Math.max(1e-8, Math.abs(a[i]) + Math.abs(b[i])),
+    );
+  }
+  return worst;
+}
+
+/** Multiclass SVM data loss and dW (D×C, row-major) by the lecture formula, no regularization. */
+export function referenceSvm(
+  W: Matrix,
+  X: Matrix,
+  y: ArrayLike<number>,
+): { loss: number; dW: Float64Array } {
+  const [N, D, C] = [X.rows, X.cols, W.cols];
+  const dW = new Float64Array(D * C);
+  let loss = 0;
+  for (let i = 0; i < N; i++) {
+    const s = scoresOf(W, X, i);
+    for (let j = 0; j < C; j++) {
+      if (j === y[i]) continue;
+      const margin = s[j] - s[y[i]] + 1;
+      if (margin <= 0) continue;
+      loss += margin;
+      for (let d = 0; d < D; d++) {
+        dW[d * C + j] += X.data[i * D + d] / N;
+        dW[d * C + y[i]] -= X.data[i * D + d] / N;
+      }
+    }
+  }
+  return { loss: loss / N, dW };
+}
+
+/** Softmax data loss and dW by the lecture formula (with the max shift), no regularization. */
+export function referenceSoftmax(
+  W: Matrix,
+  X: Matrix,
+  y: ArrayLike<number>,
+): { loss: number; dW: Float64Array } {
+  const [N, D, C] = [X.rows, X.cols, W.cols];
+  const dW = new Float64Array(D * C);
+  let loss = 0;
+  for (let i = 0; i < N; i++) {
+    const s = scoresOf(W, X, i);
+    const m = Math.max(...s);
+    const z = s.reduce((acc, v) => acc + Math.exp(v - m), 0);
+    loss += Math.log(z) - (s[y[i]] - m);
+    for (let j = 0; j < C; j++) {
+      const g = Math.exp(s[j] - m) / z - (j === y[i] ? 1 : 0);
+      for (let d = 0; d < D; d++) dW[d * C + j] += (g * X.data[i * D + d]) / N;
+    }
+  }
+  return { loss: loss / N, dW };
+}
+
+function scoresOf(W: Matrix, X: Matrix, i: number): number[] {
+  const s = new Array<number>(W.cols).fill(0);
+  for (let d = 0; d < X.cols; d++) {
+    for (let j = 0; j < W.cols; j++) s[j] += X.data[i * X.cols + d] * W.data[d * W.cols + j];
+  }
+  return s;
+}
