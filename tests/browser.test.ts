@@ -11,7 +11,7 @@ import puppeteer, { type Browser } from "puppeteer-core";
 import { findJupyter, hasSubcommand, installKernelspec, REPO_ROOT } from "../tools/kernelspec.ts";
 
 /** The notebook the browser opens (switch to "notebooks/01-nearest-neighbor.ipynb" for lesson 1). */
-const LESSON = join(REPO_ROOT, "tests", "fixtures", "smoke.ipynb");
+const LESSON = join(REPO_ROOT, "notebooks", "01-nearest-neighbor.ipynb");
 /** Where the screenshot is kept (build/ is git-ignored). */
 const SCREENSHOT = join(REPO_ROOT, "build", "artifacts", "browser-lesson.png");
 /** Upper bounds of each wait, in milliseconds. */
