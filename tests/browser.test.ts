@@ -10,7 +10,7 @@ import { basename, delimiter, join } from "node:path";
 import puppeteer, { type Browser } from "puppeteer-core";
 import { findJupyter, hasSubcommand, installKernelspec, REPO_ROOT } from "../tools/kernelspec.ts";
 
-/** The notebook the browser opens (switch to "notebooks/01-nearest-neighbor.ipynb" for lesson 1). */
+/** The lesson the browser opens and runs. */
 const LESSON = join(REPO_ROOT, "notebooks", "01-nearest-neighbor.ipynb");
 /** Where the screenshot is kept (build/ is git-ignored). */
 const SCREENSHOT = join(REPO_ROOT, "build", "artifacts", "browser-lesson.png");
