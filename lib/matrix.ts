@@ -312,9 +312,7 @@ export class Matrix {
 
   /** Frobenius norm √(Σ x²). */
   norm(): number {
-    let s = 0;
-    for (const x of this.data) s += x * x;
-    return Math.sqrt(s);
+    return Math.sqrt(this.sumOfSquares());
   }
 
   // ---- reductions ---------------------------------------------------------------------------
@@ -325,10 +323,37 @@ export class Matrix {
   sum(axis?: Axis): number | Matrix {
     if (axis === undefined) {
       let s = 0;
-      for (const x of this.data) s += x;
+      const a = this.data;
+      for (let i = 0; i < a.length; i++) s += a[i];
       return s;
     }
     return this.#reduce("sum", axis, 0, (acc, x) => acc + x);
+  }
+
+  /**
+   * Σ x² over all entries, or along an axis (0 → 1×cols, 1 → rows×1): numpy's
+   * `np.sum(X ** 2, axis)` without the squared temporary (the ‖aᵢ‖² of the kNN distances).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const m = Matrix.fromArray([[1, 2], [3, 4]]);
+   * assert.equal(m.sumOfSquares(), 30);
+   * assert.deepEqual(m.sumOfSquares(1).toArray(), [[5], [25]]);
+   * assert.deepEqual(m.sumOfSquares(0).toArray(), [[10, 20]]);
+   * ```
+   */
+  sumOfSquares(): number;
+  sumOfSquares(axis: Axis): Matrix;
+  sumOfSquares(axis?: Axis): number | Matrix {
+    if (axis === undefined) {
+      const a = this.data;
+      let s = 0;
+      for (let i = 0; i < a.length; i++) s += a[i] * a[i];
+      return s;
+    }
+    return this.#reduce("sumOfSquares", axis, 0, (acc, x) => acc + x * x);
   }
 
   /** Mean of all entries, or along an axis. */

@@ -21,3 +21,4 @@ export * from "./losses/mod.ts";
 export * from "./classifiers/linear_classifier.ts";
 export * from "./nn/mod.ts";
 export * from "./optim/mod.ts";
+export * from "./kernels/mod.ts";

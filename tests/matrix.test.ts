@@ -218,6 +218,9 @@ Deno.test("reductions on a hand-computed example", () => {
   // Ties go to the first index.
   assert.deepEqual(Array.from(Matrix.fromArray([[2, 7, 7], [1, 1, 0]]).argmax(1)), [1, 0]);
   assert.equal(Matrix.fromArray([[3, 4]]).norm(), 5);
+  assert.equal(a.sumOfSquares(), 91);
+  assert.deepEqual(a.sumOfSquares(0).toArray(), [[17, 29, 45]]);
+  assert.deepEqual(a.sumOfSquares(1).toArray(), [[14], [77]]);
 });
 
 Deno.test("reduction errors", () => {

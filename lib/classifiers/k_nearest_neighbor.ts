@@ -223,11 +223,10 @@ export class KNearestNeighbor {
     const XTrain = this.#checkTest("computeDistancesNoLoops", X, metric);
     if (metric === "L1") return l1DistancesBlocked(X, XTrain);
     // BEGIN SOLUTION
-    const testSq = X.mul(X).sum(1).data; // ‖aᵢ‖², numTest
-    const trainSq = XTrain.mul(XTrain).sum(1).data; // ‖bⱼ‖², numTrain
-    return matmulTB(X, XTrain).map((ab, i, j) =>
-      Math.sqrt(Math.max(0, testSq[i] + trainSq[j] - 2 * ab))
-    );
+    const testSq = X.sumOfSquares(1); // ‖aᵢ‖², numTest×1
+    const trainSq = XTrain.sumOfSquares(1).T; // ‖bⱼ‖², 1×numTrain
+    // ‖a‖² + ‖b‖² − 2a·b by broadcasting, clamped at 0 against rounding, then √.
+    return matmulTB(X, XTrain).mul(-2).add(testSq).add(trainSq).maximum(0).sqrt();
     // END SOLUTION
   }
 

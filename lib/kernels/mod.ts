@@ -1,0 +1,32 @@
+/**
+ * Matrix-product kernels: the dispatcher every `matmul` goes through (TypeScript for small
+ * shapes, WebAssembly SIMD above, plus a worker pool for large products), its settings, and the
+ * readable TypeScript reference loops.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { gemm, gemmReference, kernelInfo } from "./mod.ts";
+ * const a = Float64Array.from({ length: 64 * 64 }, (_, i) => (i % 13) - 6);
+ * const fast = new Float64Array(64 * 64), slow = new Float64Array(64 * 64);
+ * gemm(a, a, fast, 64, 64, 64);
+ * gemmReference(a, a, slow, 64, 64, 64);
+ * assert.deepEqual(fast, slow); // small integers: exact on every path
+ * assert(kernelInfo().threads >= 1);
+ * ```
+ * @module
+ */
+export {
+  configureKernels,
+  gemm,
+  gemmTA,
+  gemmTB,
+  initKernels,
+  type KernelBackend,
+  type KernelInfo,
+  kernelInfo,
+  type KernelOptions,
+  shutdownKernels,
+} from "./gemm.ts";
+export { gemmReference, gemmTAReference, gemmTBReference } from "./reference.ts";
+export type { WasmVariant } from "./wasm.ts";
