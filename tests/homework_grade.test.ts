@@ -82,6 +82,7 @@ async function twoAtATime<T>(jobs: (() => Promise<T>)[]): Promise<T[]> {
 Deno.test("grade: the full solution scores 100% and type-checks", async () => {
   const r = await gradeA1(REPO_ROOT, { typeCheck: true });
   assert.equal(r.score, 20);
+  assert.equal(r.max_score, 20);
   assert.equal(r.extra_data?.max_score, 20);
   assert.equal(r.extra_data?.type_errors, 0);
   assert.deepEqual(r.extra_data?.unexpected_tests, []);

@@ -223,6 +223,7 @@ export async function grade(o: GradeOptions): Promise<GradescopeResults> {
     ];
     return {
       score: round(score),
+      max_score: round(max),
       execution_time: Math.round((performance.now() - started) / 1000),
       output: summary.join("\n"),
       output_format: "md",

@@ -78,6 +78,8 @@ export interface GradescopeResults {
   score: number;
   /** Seconds grading took. */
   execution_time?: number;
+  /** Points possible in all (Gradescope ignores it; kept for gradebooks and reports). */
+  max_score?: number;
   /** Text about the whole submission (shown above the tests). */
   output?: string;
   /** Format of `output`. */
@@ -224,6 +226,7 @@ export function failedResults(error: unknown, maxScore = 0): GradescopeResults {
   const why = error instanceof Error ? (error.stack ?? error.message) : String(error);
   return {
     score: 0,
+    max_score: maxScore,
     output: "The autograder failed before it could grade this submission; nothing was scored. " +
       "Please tell the course staff (they can see the details and regrade).",
     visibility: "visible",
@@ -261,7 +264,9 @@ export function failedResults(error: unknown, maxScore = 0): GradescopeResults {
  */
 export function resultsMarkdown(r: GradescopeResults, { includeHidden = true } = {}): string {
   const tests = r.tests.filter((t) => includeHidden || (t.visibility ?? "visible") === "visible");
-  const max = Number(r.extra_data?.max_score ?? r.tests.reduce((s, t) => s + t.max_score, 0));
+  const max = Number(
+    r.max_score ?? r.extra_data?.max_score ?? r.tests.reduce((s, t) => s + t.max_score, 0),
+  );
   const title = r.extra_data?.assignment ? `${r.extra_data.assignment}: ` : "";
   const lines = [`# ${title}${fmt(r.score)} / ${fmt(max)} points`, ""];
   if (r.output) lines.push(r.output.trim(), "");
