@@ -1,10 +1,11 @@
 /**
  * Rendering for the lesson notebooks: Observable Plot charts drawn on a server-side `document`,
- * PNG image grids and heatmaps, and HTML tables. Every result shows itself in the Deno kernel;
- * end the cell with `await Deno.jupyter.display(result)`.
+ * PNG image grids and heatmaps, HTML tables, and plain text. Every result shows itself in the Deno
+ * kernel; end the cell with `await Deno.jupyter.display(result)`. Text goes through `await print(…)`.
  *
  * ```ts ignore
- * import { imageGrid, loadMnist, Plot, plot, table } from "lib/plot/mod.ts";
+ * import { imageGrid, loadMnist, Plot, plot, print, table } from "lib/plot/mod.ts";
+ * await print("three points");
  * await Deno.jupyter.display(plot({ marks: [Plot.lineY([3, 2, 1])] }));
  * ```
  *
@@ -38,3 +39,4 @@ export * from "./png.ts";
 export * from "./image_grid.ts";
 export * from "./heatmap.ts";
 export * from "./table.ts";
+export * from "./text.ts";
