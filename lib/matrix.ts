@@ -5,6 +5,10 @@
  * Every operation returns a new matrix unless its name says "InPlace". Shape mismatches throw a
  * `RangeError` naming the operation and both shapes.
  *
+ * (This file is longer than the others on purpose: `Matrix` is one class, and keeping its whole
+ * numpy-like surface in one place lets a student read it top to bottom. Products live in
+ * `kernels/`.)
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
