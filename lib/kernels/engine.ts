@@ -99,8 +99,6 @@ export class WasmGemm {
     }
     this.#ensure(end);
     const heap = new Float64Array(this.kernel.memory.buffer);
-    heap.set(a.subarray(0, aLen), aOff / 8);
-    if (!sameAB) heap.set(b.subarray(0, bLen), bOff / 8);
     const ctrl = this.ctrl;
     ctrl[CTRL.PARAMS] = aOff;
     ctrl[CTRL.PARAMS + 1] = transA ? 1 : k;
@@ -121,7 +119,25 @@ export class WasmGemm {
     chunks.forEach((ch, t) => ctrl.set(ch, CTRL.CHUNKS + 4 * t));
     ctrl[CTRL.COUNT] = chunks.length;
     Atomics.store(ctrl, CTRL.NEXT, 0);
-    const own = () => void runChunks(this.kernel.gemm, ctrl, this.region(0));
+    // Pipelined copy-in: when every chunk is a band of whole rows of C and A is stored row-major,
+    // chunk t reads only a contiguous band of A (and all of B), so the caller copies the bands in
+    // one by one while the workers already compute on the first ones. (Measured: this pays for
+    // the thin products of a linear classifier; splitting a transposed B likewise did not.)
+    const bands = runner?.callsOwn === true && chunks.length > 1 && !sameAB && !transA &&
+      chunks.every(([, , j0, j1]) => j0 === 0 && j1 === n);
+    if (!bands) heap.set(a.subarray(0, aLen), aOff / 8);
+    if (!sameAB) heap.set(b.subarray(0, bLen), bOff / 8);
+    Atomics.store(ctrl, CTRL.READY, bands ? 0 : chunks.length);
+    const own = () => {
+      if (bands) {
+        chunks.forEach(([i0, i1], t) => {
+          heap.set(a.subarray(i0 * k, i1 * k), aOff / 8 + i0 * k);
+          Atomics.store(ctrl, CTRL.READY, t + 1);
+          Atomics.notify(ctrl, CTRL.READY);
+        });
+      }
+      runChunks(this.kernel.gemm, ctrl, this.region(0));
+    };
     if (runner && chunks.length > 1) runner.run(own);
     else own();
     out.set(heap.subarray(cOff / 8, cOff / 8 + cLen));

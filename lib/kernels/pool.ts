@@ -145,6 +145,8 @@ const warmUp = ${warmUp.toString()};
 export class WorkerPool {
   /** Number of workers started. */
   readonly size: number;
+  /** `run` always calls the caller's share (so the engine may copy operands in there). */
+  readonly callsOwn = true;
   readonly #ctrl: Int32Array<SharedArrayBuffer>;
   readonly #workers: Worker[] = [];
   #seq = 0;
