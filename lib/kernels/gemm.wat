@@ -291,7 +291,7 @@
   ;; ---- the blocked product --------------------------------------------------------------------
   ;; C[i0:i1, j0:j1] = op(A)[i0:i1, :] · op(B)[:, j0:j1]. Pointers are byte offsets, strides and
   ;; sizes are in elements; $ldc is C's row length; $ws is this thread's workspace (see above).
-  ;; Bit 0 of $flags packs A, bit 1 packs B. Without packing the kernel reads the operand in place:
+  ;; Bit 0 of $flags packs A, bit 1 packs B, bit 2 adds to C (continues its running sums). Without packing the kernel reads the operand in place:
   ;; cheaper when it would be used only a few times (A for a narrow C, B for a short C); B in place
   ;; needs contiguous rows ($csB = 1). Edge panels (< 6 rows, < 4 columns) are always packed.
   ;; Needs k ≥ 1, i0 < i1, j0 < j1.
@@ -325,7 +325,9 @@
       (loop $pcLoop
         (local.set $kc (select (global.get $KC) (i32.sub (local.get $k) (local.get $pc))
           (i32.lt_s (global.get $KC) (i32.sub (local.get $k) (local.get $pc)))))
-        (local.set $load (i32.ne (local.get $pc) (i32.const 0)))
+        ;; C is loaded (the running sums continue) after the first k block, or from the start
+        ;; with bit 2 of $flags (a job over the next k range, see lib/kernels/engine.ts)
+        (local.set $load (i32.or (i32.ne (local.get $pc) (i32.const 0)) (i32.and (local.get $flags) (i32.const 4))))
         (local.set $bBlock (i32.add (local.get $b)
           (i32.add (i32.mul (local.get $pc) (local.get $rsB)) (i32.mul (local.get $jc) (local.get $csB)))))
         (if (local.get $packB)
