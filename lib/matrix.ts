@@ -20,6 +20,15 @@
  * @module
  */
 import { gemm, gemmTA, gemmTB } from "./kernels/gemm.ts";
+import {
+  type BinaryOp,
+  binaryRun,
+  reduceInto,
+  type ReduceOp,
+  reduceRun,
+  type UnaryOp,
+  unaryRun,
+} from "./kernels/elementwise.ts";
 import { type Seed, toRng } from "./random.ts";
 
 /** Axis of a reduction: 0 reduces over rows (one value per column), 1 over columns (one per row). */
@@ -201,32 +210,32 @@ export class Matrix {
 
   /** this + other (scalar, same shape, or broadcast row/column vector). */
   add(other: Matrix | number): Matrix {
-    return broadcast("add", "+", this, other, (a, b) => a + b);
+    return broadcast("add", "+", this, other);
   }
 
   /** this − other (scalar, same shape, or broadcast row/column vector). */
   sub(other: Matrix | number): Matrix {
-    return broadcast("sub", "−", this, other, (a, b) => a - b);
+    return broadcast("sub", "−", this, other);
   }
 
   /** this ⊙ other, elementwise (scalar, same shape, or broadcast row/column vector). */
   mul(other: Matrix | number): Matrix {
-    return broadcast("mul", "⊙", this, other, (a, b) => a * b);
+    return broadcast("mul", "⊙", this, other);
   }
 
   /** this ⊘ other, elementwise (scalar, same shape, or broadcast row/column vector). */
   div(other: Matrix | number): Matrix {
-    return broadcast("div", "⊘", this, other, (a, b) => a / b);
+    return broadcast("div", "⊘", this, other);
   }
 
   /** Elementwise max(this, other), e.g. `maximum(0)` is ReLU. */
   maximum(other: Matrix | number): Matrix {
-    return broadcast("maximum", "max", this, other, (a, b) => (a > b || Number.isNaN(a) ? a : b));
+    return broadcast("maximum", "max", this, other);
   }
 
   /** Elementwise min(this, other). */
   minimum(other: Matrix | number): Matrix {
-    return broadcast("minimum", "min", this, other, (a, b) => (a < b || Number.isNaN(a) ? a : b));
+    return broadcast("minimum", "min", this, other);
   }
 
   /** Applies `fn(value, i, j)` to every entry. */
@@ -240,32 +249,35 @@ export class Matrix {
 
   /** Elementwise eˣ. */
   exp(): Matrix {
-    return this.#unary(Math.exp);
+    return this.#unary("exp");
   }
 
   /** Elementwise natural logarithm. */
   log(): Matrix {
-    return this.#unary(Math.log);
+    return this.#unary("log");
   }
 
   /** Elementwise square root. */
   sqrt(): Matrix {
-    return this.#unary(Math.sqrt);
+    return this.#unary("sqrt");
   }
 
   /** Elementwise absolute value. */
   abs(): Matrix {
-    return this.#unary(Math.abs);
+    return this.#unary("abs");
   }
 
   /** Elementwise power xᵖ. */
   pow(p: number): Matrix {
-    return this.#unary(p === 2 ? (x) => x * x : (x) => x ** p);
+    if (p === 2) return this.#unary("square");
+    const out = new Matrix(this.rows, this.cols);
+    for (let i = 0; i < out.data.length; i++) out.data[i] = this.data[i] ** p;
+    return out;
   }
 
   /** −this. */
   neg(): Matrix {
-    return this.#unary((x) => -x);
+    return this.#unary("neg");
   }
 
   // ---- in place (for update rules and accumulators) ------------------------------------------
@@ -331,7 +343,7 @@ export class Matrix {
       for (let i = 0; i < a.length; i++) s += a[i];
       return s;
     }
-    return this.#reduce("sum", axis, 0, (acc, x) => acc + x);
+    return this.#reduce("sum", axis, 0);
   }
 
   /**
@@ -357,7 +369,7 @@ export class Matrix {
       for (let i = 0; i < a.length; i++) s += a[i] * a[i];
       return s;
     }
-    return this.#reduce("sumOfSquares", axis, 0, (acc, x) => acc + x * x);
+    return this.#reduce("sumOfSquares", axis, 0);
   }
 
   /** Mean of all entries, or along an axis. */
@@ -378,7 +390,7 @@ export class Matrix {
   max(axis: Axis): Matrix;
   max(axis?: Axis): number | Matrix {
     if (axis === undefined) return this.data[this.argmax()];
-    return this.#reduce("max", axis, -Infinity, (acc, x) => (x > acc ? x : acc));
+    return this.#reduce("max", axis, -Infinity);
   }
 
   /** Smallest entry, or the smallest along an axis. */
@@ -386,7 +398,7 @@ export class Matrix {
   min(axis: Axis): Matrix;
   min(axis?: Axis): number | Matrix {
     if (axis === undefined) return this.data[this.argmin()];
-    return this.#reduce("min", axis, Infinity, (acc, x) => (x < acc ? x : acc));
+    return this.#reduce("min", axis, Infinity);
   }
 
   /**
@@ -491,30 +503,22 @@ export class Matrix {
     }
   }
 
-  #unary(fn: (x: number) => number): Matrix {
+  #unary(op: UnaryOp): Matrix {
     const out = new Matrix(this.rows, this.cols);
-    const a = this.data, o = out.data;
-    for (let i = 0; i < a.length; i++) o[i] = fn(a[i]);
+    unaryRun(op, out.data, this.data);
     return out;
   }
 
-  #reduce(op: string, axis: Axis, init: number, fn: (acc: number, x: number) => number): Matrix {
+  #reduce(op: ReduceOp, axis: Axis, init: number): Matrix {
     const { rows: r, cols: c, data: a } = this;
     if (axis === 0) {
       const out = Matrix.full(1, c, init);
-      const o = out.data;
-      for (let i = 0; i < r; i++) {
-        for (let j = 0; j < c; j++) o[j] = fn(o[j], a[i * c + j]);
-      }
+      for (let i = 0; i < r; i++) reduceInto(op, out.data, a, i * c);
       return out;
     }
     if (axis === 1) {
       const out = Matrix.full(r, 1, init);
-      for (let i = 0; i < r; i++) {
-        let acc = init;
-        for (let j = 0; j < c; j++) acc = fn(acc, a[i * c + j]);
-        out.data[i] = acc;
-      }
+      for (let i = 0; i < r; i++) out.data[i] = reduceRun(op, a, i * c, c, init);
       return out;
     }
     throw new RangeError(`${op}: axis must be 0 or 1, got ${axis}`);
@@ -690,21 +694,15 @@ export function assertSameShape(op: string, a: Matrix, b: Matrix): void {
  * Elementwise binary operation with numpy-style broadcasting on two axes: each axis must be equal
  * or 1 in one of the operands (so a 1×C row or N×1 column stretches across the other).
  */
-function broadcast(
-  op: string,
-  sym: string,
-  a: Matrix,
-  b: Matrix | number,
-  fn: (x: number, y: number) => number,
-): Matrix {
+function broadcast(op: BinaryOp, sym: string, a: Matrix, b: Matrix | number): Matrix {
   if (typeof b === "number") {
     const out = new Matrix(a.rows, a.cols);
-    for (let i = 0; i < a.data.length; i++) out.data[i] = fn(a.data[i], b);
+    binaryRun(op, out.data, 0, a.data, 0, 1, Float64Array.of(b), 0, 0, a.data.length);
     return out;
   }
   if (a.rows === b.rows && a.cols === b.cols) {
     const out = new Matrix(a.rows, a.cols);
-    for (let i = 0; i < a.data.length; i++) out.data[i] = fn(a.data[i], b.data[i]);
+    binaryRun(op, out.data, 0, a.data, 0, 1, b.data, 0, 1, a.data.length);
     return out;
   }
   const rowsOk = a.rows === b.rows || a.rows === 1 || b.rows === 1;
@@ -714,12 +712,11 @@ function broadcast(
   }
   const r = a.rows === 1 ? b.rows : a.rows, c = a.cols === 1 ? b.cols : a.cols;
   const out = new Matrix(r, c);
+  // Row i of the output from row i (or 0) of each operand, stepping 1 along it (or 0 for a column).
   const ari = a.rows === 1 ? 0 : a.cols, acj = a.cols === 1 ? 0 : 1;
   const bri = b.rows === 1 ? 0 : b.cols, bcj = b.cols === 1 ? 0 : 1;
-  for (let i = 0, t = 0; i < r; i++) {
-    for (let j = 0; j < c; j++, t++) {
-      out.data[t] = fn(a.data[i * ari + j * acj], b.data[i * bri + j * bcj]);
-    }
+  for (let i = 0; i < r; i++) {
+    binaryRun(op, out.data, i * c, a.data, i * ari, acj, b.data, i * bri, bcj, c);
   }
   return out;
 }

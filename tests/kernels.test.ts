@@ -206,6 +206,10 @@ Deno.test("workers: a job computed by workers alone equals the caller's, bit for
         8,
       );
       assert.deepEqual(byWorkers, alone);
+      // through the pool itself: the caller copies bands of A (or Bᵀ) in while workers compute
+      const pipelined = new Float64Array(m * n);
+      engine.product(a, b, pipelined, m, k, n, transA, transB, pool, 3);
+      assert.deepEqual(pipelined, alone);
     }
     // a chunk that traps in a worker (C out of bounds) surfaces as an error on the caller
     engine.ctrl[CTRL.PARAMS + 6] = 2 ** 31 - 64;
@@ -416,6 +420,7 @@ Deno.test("bad input: shapes, lengths, types, settings", () => {
 Deno.test("runChunks claims each chunk once", () => {
   const ctrl = new Int32Array(CTRL.SLOTS);
   ctrl[CTRL.COUNT] = 4;
+  ctrl[CTRL.READY] = 4; // every chunk's operands in place
   ctrl.set([0, 6, 0, 4, 6, 12, 0, 4, 12, 18, 0, 4, 18, 20, 0, 4], CTRL.CHUNKS);
   const rows: number[] = [];
   assert.equal(runChunks((...args) => rows.push(args[9], args[10]), ctrl, 0), 4);

@@ -18,6 +18,7 @@
  * @module
  */
 import { matmulTB, Matrix, shapeOf } from "../matrix.ts";
+import { l2FromDotsInPlace } from "../kernels/elementwise.ts";
 import { checkLabels } from "../data/split.ts";
 
 /**
@@ -225,8 +226,13 @@ export class KNearestNeighbor {
     // BEGIN SOLUTION
     const testSq = X.sumOfSquares(1); // ‖aᵢ‖², numTest×1
     const trainSq = XTrain.sumOfSquares(1).T; // ‖bⱼ‖², 1×numTrain
-    // ‖a‖² + ‖b‖² − 2a·b by broadcasting, clamped at 0 against rounding, then √.
-    return matmulTB(X, XTrain).mul(-2).add(testSq).add(trainSq).maximum(0).sqrt();
+    // ‖a‖² + ‖b‖² − 2a·b by broadcasting, clamped at 0 against rounding, then √:
+    //   matmulTB(X, XTrain).mul(-2).add(testSq).add(trainSq).maximum(0).sqrt()
+    // l2FromDotsInPlace does exactly this arithmetic in one pass over the numTest×numTrain
+    // matrix of products, instead of five passes that each allocate a new matrix.
+    const dists = matmulTB(X, XTrain); // aᵢ·bⱼ for every pair
+    l2FromDotsInPlace(dists.data, testSq.data, trainSq.data);
+    return dists;
     // END SOLUTION
   }
 

@@ -125,6 +125,62 @@
     (v128.store align=8 (local.get $row) (local.get $c50))
     (v128.store offset=16 align=8 (local.get $row) (local.get $c51)))
 
+  ;; C[0:6, 0:2] likewise, for an edge panel 2 columns wide (C = 10 classes is 4 + 4 + 2): the same
+  ;; sums as the first half of kernel6x4, at half the work. B[p, 0:2] is at $bp + p·$bStep.
+  (func $kernel6x2 (param $kc i32) (param $ap i32) (param $aRow i32) (param $aStep i32)
+    (param $bp i32) (param $bStep i32) (param $c i32) (param $ldc i32) (param $load i32)
+    (local $end i32) (local $row i32) (local $r2 i32) (local $r3 i32) (local $r4 i32) (local $r5 i32)
+    (local $a v128) (local $b0 v128)
+    (local $c00 v128) (local $c10 v128) (local $c20 v128) (local $c30 v128) (local $c40 v128) (local $c50 v128)
+    (if (local.get $load)
+      (then
+        (local.set $row (local.get $c))
+        (local.set $c00 (v128.load align=8 (local.get $row)))
+        (local.set $row (i32.add (local.get $row) (local.get $ldc)))
+        (local.set $c10 (v128.load align=8 (local.get $row)))
+        (local.set $row (i32.add (local.get $row) (local.get $ldc)))
+        (local.set $c20 (v128.load align=8 (local.get $row)))
+        (local.set $row (i32.add (local.get $row) (local.get $ldc)))
+        (local.set $c30 (v128.load align=8 (local.get $row)))
+        (local.set $row (i32.add (local.get $row) (local.get $ldc)))
+        (local.set $c40 (v128.load align=8 (local.get $row)))
+        (local.set $row (i32.add (local.get $row) (local.get $ldc)))
+        (local.set $c50 (v128.load align=8 (local.get $row)))))
+    (local.set $r2 (i32.shl (local.get $aRow) (i32.const 1)))
+    (local.set $r3 (i32.add (local.get $r2) (local.get $aRow)))
+    (local.set $r4 (i32.shl (local.get $aRow) (i32.const 2)))
+    (local.set $r5 (i32.add (local.get $r4) (local.get $aRow)))
+    (local.set $end (i32.add (local.get $ap) (i32.mul (local.get $kc) (local.get $aStep))))
+    (loop $step
+      (local.set $b0 (v128.load align=8 (local.get $bp)))
+      (local.set $a (v128.load64_splat (local.get $ap)))
+      (local.set $c00 (f64x2.relaxed_madd (local.get $a) (local.get $b0) (local.get $c00)))
+      (local.set $a (v128.load64_splat (i32.add (local.get $ap) (local.get $aRow))))
+      (local.set $c10 (f64x2.relaxed_madd (local.get $a) (local.get $b0) (local.get $c10)))
+      (local.set $a (v128.load64_splat (i32.add (local.get $ap) (local.get $r2))))
+      (local.set $c20 (f64x2.relaxed_madd (local.get $a) (local.get $b0) (local.get $c20)))
+      (local.set $a (v128.load64_splat (i32.add (local.get $ap) (local.get $r3))))
+      (local.set $c30 (f64x2.relaxed_madd (local.get $a) (local.get $b0) (local.get $c30)))
+      (local.set $a (v128.load64_splat (i32.add (local.get $ap) (local.get $r4))))
+      (local.set $c40 (f64x2.relaxed_madd (local.get $a) (local.get $b0) (local.get $c40)))
+      (local.set $a (v128.load64_splat (i32.add (local.get $ap) (local.get $r5))))
+      (local.set $c50 (f64x2.relaxed_madd (local.get $a) (local.get $b0) (local.get $c50)))
+      (local.set $ap (i32.add (local.get $ap) (local.get $aStep)))
+      (local.set $bp (i32.add (local.get $bp) (local.get $bStep)))
+      (br_if $step (i32.lt_u (local.get $ap) (local.get $end))))
+    (local.set $row (local.get $c))
+    (v128.store align=8 (local.get $row) (local.get $c00))
+    (local.set $row (i32.add (local.get $row) (local.get $ldc)))
+    (v128.store align=8 (local.get $row) (local.get $c10))
+    (local.set $row (i32.add (local.get $row) (local.get $ldc)))
+    (v128.store align=8 (local.get $row) (local.get $c20))
+    (local.set $row (i32.add (local.get $row) (local.get $ldc)))
+    (v128.store align=8 (local.get $row) (local.get $c30))
+    (local.set $row (i32.add (local.get $row) (local.get $ldc)))
+    (v128.store align=8 (local.get $row) (local.get $c40))
+    (local.set $row (i32.add (local.get $row) (local.get $ldc)))
+    (v128.store align=8 (local.get $row) (local.get $c50)))
+
   ;; ---- packing --------------------------------------------------------------------------------
   ;; Copies the mc×kc block of op(A) starting at byte $src (strides $rs, $cs in bytes) into panels
   ;; of 6 rows: panel q holds, for each p, the 6 values A[6q+r, p] side by side (zeros past mc).
@@ -235,7 +291,7 @@
   ;; ---- the blocked product --------------------------------------------------------------------
   ;; C[i0:i1, j0:j1] = op(A)[i0:i1, :] · op(B)[:, j0:j1]. Pointers are byte offsets, strides and
   ;; sizes are in elements; $ldc is C's row length; $ws is this thread's workspace (see above).
-  ;; Bit 0 of $flags packs A, bit 1 packs B. Without packing the kernel reads the operand in place:
+  ;; Bit 0 of $flags packs A, bit 1 packs B, bit 2 adds to C (continues its running sums). Without packing the kernel reads the operand in place:
   ;; cheaper when it would be used only a few times (A for a narrow C, B for a short C); B in place
   ;; needs contiguous rows ($csB = 1). Edge panels (< 6 rows, < 4 columns) are always packed.
   ;; Needs k ≥ 1, i0 < i1, j0 < j1.
@@ -269,7 +325,9 @@
       (loop $pcLoop
         (local.set $kc (select (global.get $KC) (i32.sub (local.get $k) (local.get $pc))
           (i32.lt_s (global.get $KC) (i32.sub (local.get $k) (local.get $pc)))))
-        (local.set $load (i32.ne (local.get $pc) (i32.const 0)))
+        ;; C is loaded (the running sums continue) after the first k block, or from the start
+        ;; with bit 2 of $flags (a job over the next k range, see lib/kernels/engine.ts)
+        (local.set $load (i32.or (i32.ne (local.get $pc) (i32.const 0)) (i32.and (local.get $flags) (i32.const 4))))
         (local.set $bBlock (i32.add (local.get $b)
           (i32.add (i32.mul (local.get $pc) (local.get $rsB)) (i32.mul (local.get $jc) (local.get $csB)))))
         (if (local.get $packB)
@@ -326,18 +384,29 @@
               (local.set $cp (i32.add (local.get $c) (i32.shl
                 (i32.add (i32.mul (i32.add (local.get $ic) (local.get $ir)) (local.get $ldc)) (i32.add (local.get $jc) (local.get $jr)))
                 (i32.const 3))))
+              ;; full 6×4 and 6×2 tiles in place in C; other edge tiles through the scratch tile
               (if (i32.and (i32.eq (local.get $h) (i32.const 6)) (i32.eq (local.get $w) (i32.const 4)))
                 (then
                   (call $kernel6x4 (local.get $kc) (local.get $apanel) (local.get $aRow) (local.get $aStep)
                     (local.get $bpanel) (local.get $bStep) (local.get $cp) (local.get $ldc8) (local.get $load)))
                 (else
-                  (if (local.get $load)
-                    (then (call $copyTile (local.get $cp) (local.get $ldc8) (local.get $tile) (i32.const 32)
-                      (local.get $h) (local.get $w))))
-                  (call $kernel6x4 (local.get $kc) (local.get $apanel) (local.get $aRow) (local.get $aStep)
-                    (local.get $bpanel) (local.get $bStep) (local.get $tile) (i32.const 32) (local.get $load))
-                  (call $copyTile (local.get $tile) (i32.const 32) (local.get $cp) (local.get $ldc8)
-                    (local.get $h) (local.get $w))))
+                  (if (i32.and (i32.eq (local.get $h) (i32.const 6)) (i32.eq (local.get $w) (i32.const 2)))
+                    (then
+                      (call $kernel6x2 (local.get $kc) (local.get $apanel) (local.get $aRow) (local.get $aStep)
+                        (local.get $bpanel) (local.get $bStep) (local.get $cp) (local.get $ldc8) (local.get $load)))
+                    (else
+                      (if (local.get $load)
+                        (then (call $copyTile (local.get $cp) (local.get $ldc8) (local.get $tile) (i32.const 32)
+                          (local.get $h) (local.get $w))))
+                      (if (i32.le_s (local.get $w) (i32.const 2))
+                        (then
+                          (call $kernel6x2 (local.get $kc) (local.get $apanel) (local.get $aRow) (local.get $aStep)
+                            (local.get $bpanel) (local.get $bStep) (local.get $tile) (i32.const 32) (local.get $load)))
+                        (else
+                          (call $kernel6x4 (local.get $kc) (local.get $apanel) (local.get $aRow) (local.get $aStep)
+                            (local.get $bpanel) (local.get $bStep) (local.get $tile) (i32.const 32) (local.get $load))))
+                      (call $copyTile (local.get $tile) (i32.const 32) (local.get $cp) (local.get $ldc8)
+                        (local.get $h) (local.get $w))))))
               (local.set $ir (i32.add (local.get $ir) (i32.const 6)))
               (br_if $irLoop (i32.lt_s (local.get $ir) (local.get $mc))))
             (local.set $jr (i32.add (local.get $jr) (i32.const 4)))

@@ -103,6 +103,9 @@ export function workerMain(init: WorkerInit, run: typeof runChunks, warm: typeof
   Atomics.notify(ctrl, slot + 2);
   let seen = 0;
   for (;;) {
+    // Spin a little before sleeping: products often come in quick succession (a forward and a
+    // backward pass), and waking from Atomics.wait costs tens of microseconds.
+    for (let s = 0; s < 20000 && Atomics.load(ctrl, slot) === seen; s++);
     Atomics.wait(ctrl, slot, seen); // SEQ
     const seq = Atomics.load(ctrl, slot);
     if (seq < 0) break;
@@ -145,6 +148,8 @@ const warmUp = ${warmUp.toString()};
 export class WorkerPool {
   /** Number of workers started. */
   readonly size: number;
+  /** `run` always calls the caller's share (so the engine may copy operands in there). */
+  readonly callsOwn = true;
   readonly #ctrl: Int32Array<SharedArrayBuffer>;
   readonly #workers: Worker[] = [];
   #seq = 0;
@@ -230,10 +235,11 @@ export class WorkerPool {
     for (let w = 1; w <= woken; w++) {
       const slot = this.#slot(w);
       for (
-        let d = Atomics.load(ctrl, slot + DONE);
+        let d = Atomics.load(ctrl, slot + DONE), spin = 0;
         d !== seq;
         d = Atomics.load(ctrl, slot + DONE)
       ) {
+        if (spin++ < 20000) continue; // the worker is usually about to finish: spin, then sleep
         Atomics.wait(ctrl, slot + DONE, d);
       }
       if (Atomics.exchange(ctrl, slot + FAILED, 0) !== 0) failed = true;

@@ -33,6 +33,8 @@ export const CTRL = {
   COUNT: 1,
   /** 10 ints: a, rsA, csA, b, rsB, csB, c, ldc, k, flags (1: pack A, 2: pack B). */
   PARAMS: 2,
+  /** Chunks whose operands are in place: chunk t waits until this is above t (Atomics.wait). */
+  READY: 12,
   /** 4 ints per chunk: i0, i1, j0, j1. */
   CHUNKS: 16,
   /** Most chunks one job may have. */
@@ -46,8 +48,9 @@ export const CTRL = {
 } as const;
 
 /**
- * Claims chunks of the job in `ctrl` until none is left and computes each with `gemm`; returns
- * how many it computed. Runs on the calling thread and, as source text, inside every worker, so
+ * Claims chunks of the job in `ctrl` until none is left and computes each with `gemm`, once its
+ * operands are in place (`CTRL.READY`: the caller may still be copying them in); returns how many
+ * it computed. Runs on the calling thread and, as source text, inside every worker, so
  * it must not use anything outside its own body (hence the literal offsets, those of CTRL).
  *
  * @example
@@ -56,6 +59,7 @@ export const CTRL = {
  * import { CTRL, runChunks } from "./schedule.ts";
  * const ctrl = new Int32Array(CTRL.SLOTS);
  * ctrl[CTRL.COUNT] = 3;
+ * ctrl[CTRL.READY] = 3; // all three chunks' operands in place
  * const seen: number[] = [];
  * assert.equal(runChunks((...args) => seen.push(args[9]), ctrl, 0), 3);
  * assert.equal(runChunks(() => {}, ctrl, 0), 0); // all claimed
@@ -65,6 +69,9 @@ export function runChunks(gemm: GemmFn, ctrl: Int32Array, ws: number): number {
   const count = ctrl[1]; // CTRL.COUNT
   let done = 0;
   for (let t = Atomics.add(ctrl, 0, 1); t < count; t = Atomics.add(ctrl, 0, 1)) {
+    for (let r = Atomics.load(ctrl, 12); r <= t; r = Atomics.load(ctrl, 12)) {
+      Atomics.wait(ctrl, 12, r); // CTRL.READY: the caller is still copying this chunk's operands
+    }
     const q = 16 + 4 * t; // CTRL.CHUNKS
     gemm(
       ctrl[2],
@@ -205,4 +212,9 @@ export const PACK_B_MIN_N = 384;
 export interface ChunkRunner {
   /** Runs the job staged in the control block, the caller computing its share with `own`. */
   run(own: () => void): void;
+  /**
+   * Whether `run` always calls `own` (the worker pool does): then `own` may also copy operands in
+   * while the other threads start (see `CTRL.READY`). Without it the operands are copied first.
+   */
+  readonly callsOwn?: boolean;
 }
