@@ -3,22 +3,13 @@ import { Matrix } from "../lib/matrix.ts";
 import { Rng } from "../lib/random.ts";
 import { gradCheckSparse } from "../lib/gradients.ts";
 import { svmLossFromScores, svmLossVectorized } from "../lib/losses/linear_svm.ts";
-import type { RegOptions } from "../lib/losses/regularization.ts";
 import {
   oneVsAllLoss,
   oneVsAllLossFromScores,
   structuredSvmLoss,
   structuredSvmLossFromScores,
 } from "../lib/losses/variants.ts";
-
-/** Random W (D×C, entries `scale`·N(0, 1)), X (N×D) and labels, from one seed. */
-function randomProblem(seed: number, N = 50, D = 30, C = 10, scale = 0.1) {
-  const rng = new Rng(seed);
-  const W = Matrix.randn(D, C, rng).mul(scale);
-  const X = Matrix.randn(N, D, rng);
-  const y = Int32Array.from({ length: N }, () => rng.int(0, C));
-  return { W, X, y };
-}
+import { randomProblem, REG_CASES } from "./fixtures/losses.ts";
 
 // The lecture's scores, one example (cat, car, frog image) per row after the transpose.
 const SCORES = Matrix.fromArray([
@@ -27,13 +18,6 @@ const SCORES = Matrix.fromArray([
   [-1.7, 2.0, -3.1],
 ]).T;
 const Y = Int32Array.of(0, 1, 2);
-
-const REG_CASES: [number, RegOptions][] = [
-  [0, {}],
-  [0.1, { regType: "L2" }],
-  [0.1, { regType: "L1" }],
-  [0.1, { regType: "elasticNet", l1Ratio: 0.3 }],
-];
 
 const rounded = (a: Float64Array) => Array.from(a, (v) => +v.toFixed(12));
 

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { Matrix } from "../lib/matrix.ts";
-import { Rng } from "../lib/random.ts";
 import { gradCheckSparse } from "../lib/gradients.ts";
 import { loadMnist } from "../lib/data/mnist.ts";
 import { trainValTestSplit } from "../lib/data/split.ts";
@@ -9,30 +8,7 @@ import {
   softmaxLossNaive,
   softmaxLossVectorized,
 } from "../lib/losses/softmax.ts";
-import type { RegOptions } from "../lib/losses/regularization.ts";
-
-/** Random W (D×C, scale 0.1), X (N×D) and labels, from one seed. */
-function randomProblem(seed: number, N = 50, D = 30, C = 10) {
-  const rng = new Rng(seed);
-  const W = Matrix.randn(D, C, rng).mul(0.1);
-  const X = Matrix.randn(N, D, rng);
-  const y = Int32Array.from({ length: N }, () => rng.int(0, C));
-  return { W, X, y };
-}
-
-const REG_CASES: [number, RegOptions][] = [
-  [0, {}],
-  [0.1, { regType: "L2" }],
-  [0.1, { regType: "L1" }],
-  [0.1, { regType: "elasticNet", l1Ratio: 0.3 }],
-];
-
-// The lecture's scores: rows are the classes cat, car, frog; columns the cat, car, frog images.
-const TABLE = [
-  [3.2, 1.3, 2.2],
-  [5.1, 4.9, 2.5],
-  [-1.7, 2.0, -3.1],
-];
+import { randomProblem, REG_CASES, TABLE } from "./fixtures/losses.ts";
 
 Deno.test("softmaxLossFromScores: the cat/car/frog table, against a direct computation", () => {
   const scores = Matrix.fromArray(TABLE).T; // one example per row
