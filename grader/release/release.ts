@@ -7,7 +7,7 @@
  * - `dist/autograder/<id>/` and `dist/autograder/<id>.zip` for each assignment: Gradescope's
  *   layout (`setup.sh` installs Deno from npm and warms the cache, `run_autograder` grades
  *   /autograder/submission into /autograder/results/results.json), the grader, all the
- *   assignment's tests, the manifest and `base/` (the pristine student lib it grades on).
+ *   assignment's tests, the manifest and `lib/` (the pristine student lib it grades on).
  *
  * It refuses (exit 1, nothing written to `--out`) when a marker is unbalanced, the manifest and
  * the regions disagree, the student edition does not type-check or leaks, the instructor's
@@ -24,22 +24,22 @@
  * @module
  */
 import { dirname, join, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { REPO_ROOT } from "../kernelspec.ts";
+import { REPO_ROOT } from "../../tools/kernelspec.ts";
 import {
   type Assignment,
   findAssignment,
   loadManifest,
   type Manifest,
   resolveTests,
-} from "./manifest.ts";
+} from "../judge/manifest.ts";
 import { findRegions, notebookRegions } from "./markers.ts";
-import { readNotebook } from "../notebooks.ts";
-import { grade, manifestPath } from "./grade.ts";
+import { readNotebook } from "../../tools/notebooks.ts";
+import { grade, manifestPath } from "../judge/grade.ts";
+import { loadTestBodies } from "../judge/runner.ts";
 import { buildStudentEdition, leaks } from "./student_edition.ts";
-import { copyTree } from "./workspace.ts";
-import { typeErrors } from "./typecheck.ts";
-import { dirEntries, listFiles, zipEntries } from "./zip.ts";
+import { copyTree } from "../judge/workspace.ts";
+import { typeErrors } from "../judge/typecheck.ts";
+import { dirEntries, listFiles, zipEntries } from "../judge/zip.ts";
 
 /**
  * The Deno version the autograder installs (the one CI uses).
@@ -103,6 +103,14 @@ export async function release(
   const manifest: Manifest = { defaults: full.defaults, assignments: selected };
   const problems = await regionProblems(root, full);
   if (problems.length) throw new Error(`solution markers:\n  ${problems.join("\n  ")}`);
+  const testProblems: string[] = [];
+  for (const a of selected) {
+    const { problems } = await loadTestBodies(root, resolveTests(a, full.defaults));
+    testProblems.push(...problems.map((p) => `${a.id}: ${p}`));
+  }
+  if (testProblems.length) {
+    throw new Error(`the manifest and the test files disagree:\n  ${testProblems.join("\n  ")}`);
+  }
   const testTypes = await typeErrors(root, ["assignments/"]);
   if (testTypes.length) {
     throw new Error(`the grading tests do not type-check:\n${testTypes.join("\n\n")}`);
@@ -128,18 +136,13 @@ export async function release(
       const dir = join(staging, "autograder", a.id);
       const max = resolveTests(a, full.defaults).reduce((s, t) => s + t.points, 0);
       await buildAutograder(root, student, dir, { defaults: full.defaults, assignments: [a] }, a);
-      const source = { root: dir, base: join(dir, "base") };
+      const source = { root: dir, base: dir };
       log(`${a.id}: grading the solution and the bare student edition`);
       const sol = await grade({ submission: root, assignment: a.id, source });
       const bad = sol.tests.filter((t) => t.status !== "passed").map((t) =>
         `${t.name}: ${t.output}`
       );
-      const extra = [
-        ...(sol.extra_data?.unexpected_tests as string[] ?? []).map((n) =>
-          `${n}: not in the manifest`
-        ),
-        ...(sol.extra_data?.order_problems as string[] ?? []),
-      ];
+      const extra = (sol.extra_data?.grader_problems as string[] | undefined) ?? [];
       if (sol.score < max - 1e-9 || bad.length || extra.length) {
         throw new Error(
           `${a.id}: the solution scores ${sol.score} / ${max}:\n  ${
@@ -233,10 +236,9 @@ async function buildAutograder(
   manifest: Manifest,
   a: Assignment,
 ): Promise<void> {
-  await copyTree(join(student, "lib"), join(dir, "base", "lib"));
-  for (const f of ["deno.json", "deno.lock"]) {
-    await Deno.copyFile(join(student, f), join(dir, "base", f));
-  }
+  // The pristine student lib at the root: the base every submission is graded on, and the
+  // library the judge's tests build their inputs with.
+  await copyTree(join(student, "lib"), join(dir, "lib"));
   await copyTree(join(root, "assignments", "tests"), join(dir, "assignments", "tests"), (p) => {
     const top = p.split("/")[0];
     return !(p === "harness.ts" || top === "hidden" || top === a.id);
@@ -252,9 +254,7 @@ async function buildAutograder(
   const config = JSON.parse(await Deno.readTextFile(join(root, "deno.json")));
   const grader = {
     imports: config.imports,
-    tasks: {
-      grade: "deno run --allow-read --allow-write --allow-run --allow-env tools/homework/grade.ts",
-    },
+    tasks: { grade: "deno run -A tools/grade.ts" },
   };
   await Deno.writeTextFile(join(dir, "deno.json"), JSON.stringify(grader, null, 2) + "\n");
   await Deno.copyFile(join(root, "deno.lock"), join(dir, "deno.lock"));
@@ -275,18 +275,26 @@ async function buildAutograder(
   );
 }
 
-/** The grader's own modules (repository-relative): grade.ts and what it imports. */
+/**
+ * The grader's own modules (repository-relative): tools/grade.ts and what it imports, and the
+ * sandbox runtime (loaded by the generated entry, not imported).
+ */
 async function graderModules(root: string): Promise<string[]> {
-  const res = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", "tools/homework/grade.ts"],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!res.success) throw new Error(new TextDecoder().decode(res.stderr));
   const prefix = `file://${root.replace(/\/$/, "")}/`;
-  return (JSON.parse(new TextDecoder().decode(res.stdout)).modules as { specifier: string }[])
-    .map((m) => m.specifier).filter((s) => s.startsWith(prefix)).map((s) => s.slice(prefix.length));
+  const out = new Set<string>();
+  for (const entry of ["tools/grade.ts", "grader/sandbox/main.ts"]) {
+    const res = await new Deno.Command(Deno.execPath(), {
+      args: ["info", "--json", entry],
+      cwd: root,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!res.success) throw new Error(new TextDecoder().decode(res.stderr));
+    for (const m of JSON.parse(new TextDecoder().decode(res.stdout)).modules as { specifier: string }[]) {
+      if (m.specifier.startsWith(prefix)) out.add(m.specifier.slice(prefix.length));
+    }
+  }
+  return [...out].sort();
 }
 
 /**
@@ -319,9 +327,7 @@ if ! command -v deno >/dev/null 2>&1 || [[ "$(deno --version | head -n1)" != "de
   ln -sf "$bin" /usr/local/bin/deno
 fi
 deno --version
-deno install --entrypoint tools/homework/grade.ts
-cd base
-deno install --entrypoint $(find lib -name '*.ts' | sort)
+deno install --entrypoint tools/grade.ts grader/sandbox/main.ts $(find lib -name '*.ts' | sort)
 `;
 }
 
@@ -367,7 +373,7 @@ mkdir -p "$ROOT/results"
 export PATH="$ROOT/deno/node_modules/deno:/usr/local/bin:$PATH" NO_COLOR=1 DENO_NO_UPDATE_CHECK=1
 cd "$SRC"
 rm -f "$OUT"
-deno run --allow-read --allow-write --allow-run --allow-env tools/homework/grade.ts \\
+deno run -A tools/grade.ts \\
   --autograder "$SRC" --assignment ${id} --out "$OUT" "$ROOT/submission"
 status=$?
 if [ ! -s "$OUT" ]; then
@@ -378,19 +384,4 @@ JSON
 fi
 exit 0
 `;
-}
-
-if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: { assignment: { type: "string", short: "a" }, out: { type: "string", short: "o" } },
-  });
-  try {
-    const r = await release({ assignment: values.assignment, out: values.out });
-    console.log(`\nreleased in ${r.seconds.toFixed(1)} s: ${r.student}`);
-    for (const a of r.autograders) console.log(`  ${a.id}: ${a.zip} (${a.max} points)`);
-  } catch (e) {
-    console.error(`\nrelease refused: ${e instanceof Error ? e.message : e}`);
-    Deno.exit(1);
-  }
 }

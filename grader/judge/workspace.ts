@@ -14,7 +14,7 @@
  * @module
  */
 import { basename, dirname, join } from "node:path";
-import { findRegions, stubSource } from "./markers.ts";
+import { findRegions, stubSource } from "../release/markers.ts";
 import { listFiles } from "./zip.ts";
 
 /**

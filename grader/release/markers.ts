@@ -24,7 +24,7 @@
  * ```
  * @module
  */
-import { type Notebook, sourceOf } from "../notebooks.ts";
+import { type Notebook, sourceOf } from "../../tools/notebooks.ts";
 
 /**
  * A marker problem (unbalanced, nested or malformed), with where it is.

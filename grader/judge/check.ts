@@ -17,17 +17,15 @@
  * @module
  */
 import { join } from "node:path";
-import { parseArgs } from "node:util";
-import { REPO_ROOT } from "../kernelspec.ts";
 import {
   type Assignment,
   assignmentFiles,
   loadManifest,
   notebookPaths,
+  type ResolvedTest,
   resolveTests,
 } from "./manifest.ts";
-import { runTestFile } from "./runner.ts";
-import { typeErrors } from "./typecheck.ts";
+import { grade } from "./grade.ts";
 import { zipEntries } from "./zip.ts";
 
 /**
@@ -64,43 +62,45 @@ export async function check(
   const selector = selectors.join(" ").trim();
   const byId = manifest.assignments.find((a) => a.id.toLowerCase() === selector.toLowerCase());
   const assignments = byId ? [byId] : manifest.assignments;
-  const match = (name: string) =>
-    byId || !selector || name.toLowerCase().includes(selector.toLowerCase());
+  const match = (name: string): boolean =>
+    Boolean(byId) || !selector || name.toLowerCase().includes(selector.toLowerCase());
   let failures = 0, ran = 0;
   for (const a of assignments) {
-    const tests = resolveTests(a, manifest.defaults).filter((t) =>
-      t.visibility === "visible" && match(t.name)
-    );
+    const selected = (t: ResolvedTest) => t.visibility === "visible" && match(t.name);
+    const tests = resolveTests(a, manifest.defaults).filter(selected);
     if (tests.length === 0) continue;
     print(`\n${a.id} — ${a.title}`);
+    // Your own repository, graded as the grader would: same sandbox, limits and messages.
+    const r = await grade({
+      submission: root,
+      assignment: a.id,
+      source: { root, base: root },
+      manifest,
+      select: selected,
+      typeCheck: true,
+    });
     let score = 0, max = 0;
-    for (const file of a.testFiles.filter((f) => f.visibility === "visible")) {
-      const mine = tests.filter((t) => t.file === file.path);
-      if (mine.length === 0) continue;
-      const { outcomes } = await runTestFile({
-        cwd: root,
-        file: file.path,
-        tests: mine,
-        onlyRequested: mine.length < file.tests.length,
-      });
-      for (const t of mine) {
-        const o = outcomes.get(t.name)!;
-        ran++;
-        max += t.points;
-        if (o.passed) score += t.points;
-        else failures++;
-        const pts = `${fmt(o.passed ? t.points : 0)}/${fmt(t.points)}`.padStart(5);
-        print(`  ${o.passed ? "✔" : "✘"} ${pts}  ${t.name}`);
-        if (!o.passed) {
-          const where = a.functions[t.function]?.file ?? "";
-          print(indent(`${formatFailure(o.message)}${where ? `  [${where}]` : ""}`, 12));
-        }
+    for (const [i, t] of tests.entries()) {
+      const o = r.tests[i];
+      const passed = o.status === "passed";
+      ran++;
+      max += t.points;
+      if (passed) score += t.points;
+      else failures++;
+      const pts = `${fmt(passed ? t.points : 0)}/${fmt(t.points)}`.padStart(5);
+      print(`  ${passed ? "✔" : "✘"} ${pts}  ${t.name}`);
+      if (!passed) {
+        const message = (o.output ?? "").replace(/^[^:]+ \([^)]*\): /, "");
+        const where = a.functions[t.function]?.file ?? "";
+        print(indent(`${formatFailure(message)}${where ? `  [${where}]` : ""}`, 12));
       }
     }
-    const problems = await typeErrors(root, assignmentFiles(a));
+    const problems = (r.extra_data?.type_error_messages ?? []) as string[];
     if (problems.length) {
       print(`  type errors (not scored, but fix them):\n${indent(problems.join("\n\n"), 4)}`);
     }
+    const broken = Object.entries((r.extra_data?.broken_modules ?? {}) as Record<string, string>);
+    for (const [file, why] of broken) print(`  ${file} did not load: ${why}`);
     const hidden = a.hiddenPoints ??
       resolveTests(a, manifest.defaults).filter((t) => t.visibility !== "visible")
         .reduce((s, t) => s + t.points, 0);
@@ -141,14 +141,4 @@ function fmt(x: number): string {
 
 function indent(text: string, n: number): string {
   return text.split("\n").map((l) => " ".repeat(n) + l).join("\n");
-}
-
-if (import.meta.main) {
-  const { values, positionals } = parseArgs({
-    args: Deno.args,
-    allowPositionals: true,
-    options: { zip: { type: "boolean" } },
-  });
-  const failures = await check(REPO_ROOT, positionals, { zip: values.zip });
-  Deno.exit(failures === 0 ? 0 : 1);
 }

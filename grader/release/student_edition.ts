@@ -15,11 +15,11 @@
  * @module
  */
 import { dirname, join } from "node:path";
-import { type Manifest, studentManifest } from "./manifest.ts";
+import { type Manifest, studentManifest } from "../judge/manifest.ts";
 import { findRegions, notebookRegions, stubNotebook, stubSource } from "./markers.ts";
-import { type Notebook, readNotebook, sourceOf } from "../notebooks.ts";
-import { copyStubbed, copyTree } from "./workspace.ts";
-import { listFiles } from "./zip.ts";
+import { type Notebook, readNotebook, sourceOf } from "../../tools/notebooks.ts";
+import { copyStubbed, copyTree } from "../judge/workspace.ts";
+import { listFiles } from "../judge/zip.ts";
 
 /**
  * Entry points whose local imports the student edition carries (when they exist).
@@ -28,13 +28,15 @@ import { listFiles } from "./zip.ts";
  * ```ts
  * import assert from "node:assert/strict";
  * import { STUDENT_TOOLS } from "./student_edition.ts";
- * assert.ok(STUDENT_TOOLS.includes("tools/homework/check.ts"));
+ * assert.ok(STUDENT_TOOLS.includes("tools/check.ts"));
  * ```
  */
 export const STUDENT_TOOLS: readonly string[] = [
   "tools/lab.ts",
-  "tools/homework/check.ts",
+  "tools/check.ts",
   "tools/download_cifar10.ts",
+  // Loaded by the sandbox's generated entry (not imported): `check` and `test` need it.
+  "grader/sandbox/main.ts",
 ];
 
 /**
@@ -45,7 +47,7 @@ export const STUDENT_TOOLS: readonly string[] = [
  * ```ts
  * import assert from "node:assert/strict";
  * import { studentTasks } from "./student_edition.ts";
- * assert.match(studentTasks({}, () => true).test, /^deno test assignments\/tests\/$/);
+ * assert.match(studentTasks({}, () => true).test, /^deno test -A assignments\/tests\/$/);
  * ```
  */
 export function studentTasks(
@@ -58,8 +60,9 @@ export function studentTasks(
     const scripts = cmd.match(/\btools\/\S+\.ts\b/g) ?? [];
     if (scripts.length > 0 && scripts.every(keep)) out[name] = cmd;
   }
-  out.check = "deno run --allow-read --allow-write --allow-run --allow-env tools/homework/check.ts";
-  out.test = "deno test assignments/tests/";
+  out.check = "deno run -A tools/check.ts";
+  // The public tests run the student's code in the grader's sandbox: deno test spawns it.
+  out.test = "deno test -A assignments/tests/";
   return out;
 }
 
@@ -110,7 +113,9 @@ export async function buildStudentEdition(
   const tools = new Set<string>();
   for (const entry of STUDENT_TOOLS) {
     if (!(await exists(join(root, entry)))) continue;
-    for (const dep of await localImports(root, entry)) if (dep.startsWith("tools/")) tools.add(dep);
+    for (const dep of await localImports(root, entry)) {
+      if (/^(tools|grader)\//.test(dep)) tools.add(dep);
+    }
   }
   for (const t of tools) {
     await Deno.mkdir(dirname(join(out, t)), { recursive: true });
