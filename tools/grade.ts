@@ -86,7 +86,9 @@ async function main(argv: string[]): Promise<number> {
         { ...common, submission: positionals[0], log: (l) => console.log(l) },
         singleOut,
       );
-      console.log(`${positionals[0]}: ${r.score} / ${r.extra_data?.max_score ?? "?"} → ${singleOut}`);
+      console.log(
+        `${positionals[0]}: ${r.score} / ${r.extra_data?.max_score ?? "?"} → ${singleOut}`,
+      );
       return r.extra_data?.autograder_failed ? 1 : 0;
     }
     const folder = resolve(positionals[0]);

@@ -183,7 +183,9 @@ export function expectObject(
   what: string,
   ...keys: string[]
 ): Record<string, unknown> {
-  if (value === null || typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) {
+  if (
+    value === null || typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype
+  ) {
     assert.fail(`${what} should be an object, got ${describe(value)}`);
   }
   for (const k of keys) {
@@ -210,7 +212,9 @@ export function assertClose(
   tol = 1e-9,
   what = "value",
 ): void {
-  const a = typeof expected === "number" ? [expectNumber(actual, what)] : expectNumbers(actual, what);
+  const a = typeof expected === "number"
+    ? [expectNumber(actual, what)]
+    : expectNumbers(actual, what);
   const e = typeof expected === "number" ? [expected] : Array.from(expected);
   assert.equal(a.length, e.length, `${what} has ${a.length} entries, expected ${e.length}`);
   for (let i = 0; i < e.length; i++) {

@@ -33,7 +33,7 @@ import {
 } from "./manifest.ts";
 import type { GradescopeResults, GradescopeTest } from "./results.ts";
 import { prepareSandbox } from "./prepare.ts";
-import { loadTestBodies, runTests, type TestOutcome, type TestPlan } from "./runner.ts";
+import { loadTestBodies, runTests, type TestOutcome } from "./runner.ts";
 import { typeErrors } from "./typecheck.ts";
 import { copyTree, locateFiles } from "./workspace.ts";
 import { listFiles, unzipTo } from "./zip.ts";
@@ -107,7 +107,10 @@ export async function grade(o: GradeOptions): Promise<GradescopeResults> {
   const a = findAssignment(manifest, o.assignment);
   const tests = resolveTests(a, manifest.defaults)
     .filter((t) => o.select?.(t) ?? true)
-    .map((t) => ({ ...t, timeoutSeconds: Math.min(t.timeoutSeconds, o.testTimeoutCap ?? Infinity) }));
+    .map((t) => ({
+      ...t,
+      timeoutSeconds: Math.min(t.timeoutSeconds, o.testTimeoutCap ?? Infinity),
+    }));
   const limit = o.timeLimitSeconds ?? a.timeLimitSeconds ?? manifest.defaults?.timeLimitSeconds ??
     DEFAULT_TIME_LIMIT_SECONDS;
   const deadline = started + limit * 1000;
@@ -126,7 +129,9 @@ export async function grade(o: GradeOptions): Promise<GradescopeResults> {
     const ready = await prepareSandbox({ workspace: ws, modules: wanted, gate: true });
     try {
       for (const [file, bad] of ready.outside) {
-        notes.push(`- \`${file}\` imports files outside the library (${bad.length}); it was not run.`);
+        notes.push(
+          `- \`${file}\` imports files outside the library (${bad.length}); it was not run.`,
+        );
       }
       for (const [file, why] of ready.spec.broken) {
         if (!ready.outside.has(file)) notes.push(`- \`${file}\` did not load: ${why}`);

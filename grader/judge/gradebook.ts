@@ -15,7 +15,7 @@
  * @module
  */
 import { dirname, join, resolve } from "node:path";
-import { type GradeOptions, grade } from "./grade.ts";
+import { grade, type GradeOptions } from "./grade.ts";
 import { findAssignment, loadManifest, resolveTests } from "./manifest.ts";
 import { failedResults, type GradescopeResults, resultsMarkdown } from "./results.ts";
 import { manifestPath } from "./grade.ts";

@@ -152,7 +152,9 @@ export function memoryGroup(mib: number): MemoryGroup | null {
     procs: `${group}/cgroup.procs`,
     oomKilled() {
       try {
-        const text = Deno.readTextFileSync(`${group}/${v === 1 ? "memory.oom_control" : "memory.events"}`);
+        const text = Deno.readTextFileSync(
+          `${group}/${v === 1 ? "memory.oom_control" : "memory.events"}`,
+        );
         return /oom_kill [1-9]/.test(text);
       } catch {
         return false;

@@ -337,7 +337,9 @@ export class SandboxProcess {
     if (limit) {
       return new SandboxError("limit", limitMessage(limit, this.#limits), { limit });
     }
-    const how = status.signal ? `was killed by ${status.signal}` : `exited with code ${status.code}`;
+    const how = status.signal
+      ? `was killed by ${status.signal}`
+      : `exited with code ${status.code}`;
     return new SandboxError(
       "ended",
       `the process ${how} (Deno.exit(), an uncaught error in a callback, or a crash)` +

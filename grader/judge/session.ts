@@ -199,8 +199,8 @@ export class TestSession {
         );
       }
       const target = { module: path };
-      const fn = ((...args: unknown[]) => this.request("call", target, [name], args)) as
-        RemoteFunction;
+      const fn = ((...args: unknown[]) =>
+        this.request("call", target, [name], args)) as RemoteFunction;
       fn.new = async (...args: unknown[]) => {
         const made = await this.request("new", target, [name], args);
         if (!(made instanceof RemoteObject)) {
@@ -289,7 +289,9 @@ export class TestSession {
   #decodeHooks = {
     matrix: (rows: number, cols: number, data: Float64Array) => new Matrix(rows, cols, data),
     handle: (id: number, kind: "object" | "function", className: string) =>
-      kind === "object" ? new RemoteObject(this, id, className) : new RemoteObject(this, id, "Function"),
+      kind === "object"
+        ? new RemoteObject(this, id, className)
+        : new RemoteObject(this, id, "Function"),
   };
 }
 
@@ -317,7 +319,9 @@ export class StudentError extends Error {
 
 function cleanStack(stack: string, workspace: string): string {
   return stack.split("\n").filter((l) => /^\s+at /.test(l))
-    .map((l) => l.split(pathToFileURL(workspace).href + "/").join("").split(workspace + "/").join(""))
+    .map((l) =>
+      l.split(pathToFileURL(workspace).href + "/").join("").split(workspace + "/").join("")
+    )
     .filter((l) => !/sandbox_entry\.ts|grader\/sandbox\//.test(l))
     .slice(0, 6).join("\n");
 }

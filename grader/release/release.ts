@@ -290,7 +290,9 @@ async function graderModules(root: string): Promise<string[]> {
       stderr: "piped",
     }).output();
     if (!res.success) throw new Error(new TextDecoder().decode(res.stderr));
-    for (const m of JSON.parse(new TextDecoder().decode(res.stdout)).modules as { specifier: string }[]) {
+    for (
+      const m of JSON.parse(new TextDecoder().decode(res.stdout)).modules as { specifier: string }[]
+    ) {
       if (m.specifier.startsWith(prefix)) out.add(m.specifier.slice(prefix.length));
     }
   }

@@ -87,7 +87,9 @@ export function encode(value: unknown, hooks: EncodeHooks): Wire {
     if (depth > MAX_DEPTH) throw new RangeError(`value nested deeper than ${MAX_DEPTH} levels`);
     switch (typeof v) {
       case "number":
-        return Number.isFinite(v) && !Object.is(v, -0) ? v : { $n: String(Object.is(v, -0) ? "-0" : v) };
+        return Number.isFinite(v) && !Object.is(v, -0)
+          ? v
+          : { $n: String(Object.is(v, -0) ? "-0" : v) };
       case "string":
       case "boolean":
         return v;
@@ -228,7 +230,10 @@ export function decode(wire: unknown, hooks: DecodeHooks, where = "value"): unkn
         if (!Array.isArray(o.$map)) throw new TypeError(`${path}: bad Map`);
         return new Map(o.$map.map((e, i) => {
           if (!Array.isArray(e) || e.length !== 2) throw new TypeError(`${path}: bad Map entry`);
-          return [walk(e[0], `${path}.key[${i}]`, depth + 1), walk(e[1], `${path}[${i}]`, depth + 1)];
+          return [
+            walk(e[0], `${path}.key[${i}]`, depth + 1),
+            walk(e[1], `${path}[${i}]`, depth + 1),
+          ];
         }));
       }
       case "$set": {
@@ -244,7 +249,12 @@ export function decode(wire: unknown, hooks: DecodeHooks, where = "value"): unkn
         const out: Record<string, unknown> = {};
         for (const [k, x] of Object.entries(body)) {
           const value = walk(x, `${path}.${k}`, depth + 1);
-          Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+          Object.defineProperty(out, k, {
+            value,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
         }
         return out;
       }

@@ -125,9 +125,10 @@ export async function serve(setup: SandboxSetup): Promise<void> {
       const exports: Record<string, string> = {};
       for (const k of Object.keys(mod)) {
         const v = mod[k];
-        exports[k] = typeof v === "function" && /^class[\s{]/.test(Function.prototype.toString.call(v))
-          ? "class"
-          : typeof v;
+        exports[k] =
+          typeof v === "function" && /^class[\s{]/.test(Function.prototype.toString.call(v))
+            ? "class"
+            : typeof v;
       }
       status[path] = { exports };
     } catch (e) {
@@ -138,7 +139,9 @@ export async function serve(setup: SandboxSetup): Promise<void> {
   send({ ready: status });
 
   function locate(target: { module?: string; ref?: number }, path: string[]) {
-    let holder: unknown = target.module !== undefined ? loaded[target.module] : refs.get(target.ref!);
+    let holder: unknown = target.module !== undefined
+      ? loaded[target.module]
+      : refs.get(target.ref!);
     if (holder === undefined) throw new Error(`nothing at ${JSON.stringify(target)}`);
     for (const key of path.slice(0, -1)) holder = (holder as Record<string, unknown>)[key];
     return { holder: holder as Record<string, unknown>, key: path[path.length - 1] };

@@ -35,6 +35,31 @@ export function numericalGradient(f: () => number, x: Float64Array, h = 1e-5): F
   return grad;
 }
 
+/**
+ * ∂f/∂x by centered differences, for an `f` that asks the sandbox (so it is async): perturbs `x`
+ * (a judge-side copy the caller sends with every evaluation) in place and restores it exactly.
+ */
+export async function numericalGradientAsync(
+  f: () => Promise<number>,
+  x: Float64Array,
+  h = 1e-5,
+): Promise<Float64Array> {
+  const grad = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const old = x[i];
+    try {
+      x[i] = old + h;
+      const plus = await f();
+      x[i] = old - h;
+      const minus = await f();
+      grad[i] = (plus - minus) / (2 * h);
+    } finally {
+      x[i] = old;
+    }
+  }
+  return grad;
+}
+
 /** max |a − b| / max(1e-8, |a| + |b|) over all entries. */
 export function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let worst = 0;
@@ -100,4 +125,36 @@ function scoresOf(W: Matrix, X: Matrix, i: number): number[] {
     for (let j = 0; j < W.cols; j++) s[j] += X.data[i * X.cols + d] * W.data[d * W.cols + j];
   }
   return s;
+}
+
+/**
+ * Wraps a judge function that student code calls back (an `evaluate`, an `f`): the first error it
+ * throws (a failed check) is kept, and `settle(call)` fails with it, whatever the call did, so
+ * the test fails with the judge's message even when the student's code caught that error.
+ */
+export function guarded<A extends unknown[], R>(
+  fn: (...args: A) => R,
+): { fn: (...args: A) => R; settle<T>(call: Promise<T>): Promise<T> } {
+  let failure: { error: unknown } | null = null;
+  return {
+    fn: (...args: A) => {
+      try {
+        return fn(...args);
+      } catch (error) {
+        failure ??= { error };
+        throw error;
+      }
+    },
+    settle: async <T>(call: Promise<T>): Promise<T> => {
+      let out: T;
+      try {
+        out = await call;
+      } catch (error) {
+        if (failure) throw failure.error;
+        throw error;
+      }
+      if (failure) throw failure.error;
+      return out;
+    },
+  };
 }

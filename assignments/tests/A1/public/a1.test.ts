@@ -12,6 +12,7 @@ import {
   expectObject,
   Matrix,
   test,
+  type TestSession,
 } from "../../harness.ts";
 
 const KNN = "lib/classifiers/k_nearest_neighbor.ts";
@@ -23,17 +24,24 @@ const XTest = Matrix.fromArray([[0, 0, 0], [1, 0, 0]]);
 const L2 = [0, 3, 5, 1, Math.sqrt(8), Math.sqrt(20)];
 const L1 = [0, 5, 7, 1, 4, 6];
 
-for (const method of ["computeDistancesTwoLoops", "computeDistancesOneLoop"]) {
-  test(`${method}: L2 and L1 distances on a 2×3 example`, async (t) => {
-    const { KNearestNeighbor } = await t.load(KNN, "KNearestNeighbor");
-    const model = await KNearestNeighbor.new();
-    await model.call("train", XTrain, [0, 1, 2]);
-    const d = expectMatrix(await model.call(method, XTest), "dists", [2, 3]);
-    assertClose(d.data, L2, 1e-12, "L2 dists");
-    const d1 = expectMatrix(await model.call(method, XTest, { metric: "L1" }), "L1 dists", [2, 3]);
-    assertClose(d1.data, L1, 1e-12, "L1 dists");
-  });
+/** Both loop versions must give the hand-checked L2 and L1 distances. */
+async function checkDistances(t: TestSession, method: string): Promise<void> {
+  const { KNearestNeighbor } = await t.load(KNN, "KNearestNeighbor");
+  const model = await KNearestNeighbor.new();
+  await model.call("train", XTrain, [0, 1, 2]);
+  const d = expectMatrix(await model.call(method, XTest), "dists", [2, 3]);
+  assertClose(d.data, L2, 1e-12, "L2 dists");
+  const d1 = expectMatrix(await model.call(method, XTest, { metric: "L1" }), "L1 dists", [2, 3]);
+  assertClose(d1.data, L1, 1e-12, "L1 dists");
 }
+
+test("computeDistancesTwoLoops: L2 and L1 distances on a 2×3 example", async (t) => {
+  await checkDistances(t, "computeDistancesTwoLoops");
+});
+
+test("computeDistancesOneLoop: L2 and L1 distances on a 2×3 example", async (t) => {
+  await checkDistances(t, "computeDistancesOneLoop");
+});
 
 test("computeDistancesNoLoops: L2 distances on a 2×3 example", async (t) => {
   const { KNearestNeighbor } = await t.load(KNN, "KNearestNeighbor");

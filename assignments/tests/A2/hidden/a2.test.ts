@@ -1,9 +1,18 @@
 /** A2 hidden tests: random data against references, regularization, stability, gradient checks. */
-import { Matrix } from "../../../../lib/matrix.ts";
 import { regLoss } from "../../../../lib/losses/regularization.ts";
-import { assert, assertClose, load, test } from "../../harness.ts";
 import {
-  numericalGradient,
+  assert,
+  assertClose,
+  expectMatrix,
+  expectNumber,
+  expectObject,
+  Matrix,
+  test,
+  type TestSession,
+} from "../../harness.ts";
+import {
+  guarded,
+  numericalGradientAsync,
   referenceSoftmax,
   referenceSvm,
   relError,
@@ -12,9 +21,6 @@ import {
 const SVM = "lib/losses/linear_svm.ts";
 const SOFTMAX = "lib/losses/softmax.ts";
 const GRADIENTS = "lib/gradients.ts";
-const svm = () => load(import("../../../../lib/losses/linear_svm.ts"), SVM);
-const softmax = () => load(import("../../../../lib/losses/softmax.ts"), SOFTMAX);
-const gradients = () => load(import("../../../../lib/gradients.ts"), GRADIENTS);
 
 const W = Matrix.randn(20, 7, 11).mul(0.01);
 const X = Matrix.randn(50, 20, 12);
@@ -28,60 +34,105 @@ function expected(ref: typeof referenceSvm, w = W, x = X, labels: ArrayLike<numb
   return { loss: data.loss + r.loss, dW: data.dW.map((g, i) => g + r.dW.data[i]) };
 }
 
-test("svmLossNaive: matches a reference with L2 regularization; the gradient passes a gradient check", async () => {
-  const { svmLossNaive } = await load(svm(), SVM, "svmLossNaive");
+/** A loss function of `path` in the sandbox, checked to return `{ loss: number, dW: Matrix }`. */
+async function lossFunction(t: TestSession, path: string, name: string) {
+  const { [name]: f } = await t.load(path, name);
+  return async (...args: unknown[]) => {
+    const result = expectObject(await f(...args), `${name}(…)`, "loss", "dW");
+    return { loss: expectNumber(result.loss, "loss"), dW: expectMatrix(result.dW, "dW") };
+  };
+}
+
+test("svmLossNaive: matches a reference with L2 regularization; the gradient passes a gradient check", async (t) => {
+  const svmLossNaive = await lossFunction(t, SVM, "svmLossNaive");
   const want = expected(referenceSvm);
-  const { loss, dW } = svmLossNaive(W, X, y, reg);
+  const { loss, dW } = await svmLossNaive(W, X, y, reg);
   assertClose(loss, want.loss, 1e-10, "loss");
   assertClose(dW.data, want.dW, 1e-10, "dW");
   const w = W.clone();
-  const numeric = numericalGradient(() => svmLossNaive(w, X, y, reg).loss, w.data);
-  assert.ok(relError(numeric, svmLossNaive(w, X, y, reg).dW.data) < 1e-6, "gradient check");
+  // w is perturbed judge-side, one entry at a time, and sent with every call.
+  const numeric = await numericalGradientAsync(
+    async () => (await svmLossNaive(w, X, y, reg)).loss,
+    w.data,
+  );
+  const analytic = (await svmLossNaive(w, X, y, reg)).dW;
+  assert.equal(analytic.data.length, numeric.length, "dW has one entry per entry of W");
+  assert.ok(relError(numeric, analytic.data) < 1e-6, "gradient check");
 });
 
-test("svmLossVectorized: matches a reference on 50×20 data with 7 classes and regularization", async () => {
-  const { svmLossVectorized } = await load(svm(), SVM, "svmLossVectorized");
+test("svmLossVectorized: matches a reference on 50×20 data with 7 classes and regularization", async (t) => {
+  const svmLossVectorized = await lossFunction(t, SVM, "svmLossVectorized");
   const want = expected(referenceSvm);
-  const { loss, dW } = svmLossVectorized(W, X, y, reg);
+  const { loss, dW } = await svmLossVectorized(W, X, y, reg);
   assertClose(loss, want.loss, 1e-10, "loss");
-  assert.deepEqual(dW.shape, [20, 7]);
+  assert.deepEqual([dW.rows, dW.cols], [20, 7]);
   assertClose(dW.data, want.dW, 1e-10, "dW");
 });
 
-test("softmaxLossNaive: matches a reference with regularization; stays finite for scores near 1000", async () => {
-  const { softmaxLossNaive } = await load(softmax(), SOFTMAX, "softmaxLossNaive");
+test("softmaxLossNaive: matches a reference with regularization; stays finite for scores near 1000", async (t) => {
+  const softmaxLossNaive = await lossFunction(t, SOFTMAX, "softmaxLossNaive");
   const want = expected(referenceSoftmax);
-  const { loss, dW } = softmaxLossNaive(W, X, y, reg);
+  const { loss, dW } = await softmaxLossNaive(W, X, y, reg);
   assertClose(loss, want.loss, 1e-10, "loss");
   assertClose(dW.data, want.dW, 1e-10, "dW");
   const big = Matrix.fromArray([[1000, 999, 0]]);
-  const huge = softmaxLossNaive(Matrix.eye(3), big, [1], 0);
+  const huge = await softmaxLossNaive(Matrix.eye(3), big, [1], 0);
   assertClose(huge.loss, Math.log(1 + Math.E + Math.exp(-999)), 1e-12, "loss for large scores");
 });
 
-test("softmaxLossVectorized: matches a reference on 50×20 data; stays finite for scores near 1000", async () => {
-  const { softmaxLossVectorized } = await load(softmax(), SOFTMAX, "softmaxLossVectorized");
+test("softmaxLossVectorized: matches a reference on 50×20 data; stays finite for scores near 1000", async (t) => {
+  const softmaxLossVectorized = await lossFunction(t, SOFTMAX, "softmaxLossVectorized");
   const want = expected(referenceSoftmax);
-  const { loss, dW } = softmaxLossVectorized(W, X, y, reg);
+  const { loss, dW } = await softmaxLossVectorized(W, X, y, reg);
   assertClose(loss, want.loss, 1e-10, "loss");
   assertClose(dW.data, want.dW, 1e-10, "dW");
-  const huge = softmaxLossVectorized(Matrix.eye(3), Matrix.fromArray([[1000, 999, 0]]), [1], 0);
+  const huge = await softmaxLossVectorized(
+    Matrix.eye(3),
+    Matrix.fromArray([[1000, 999, 0]]),
+    [1],
+    0,
+  );
   assert.ok(Number.isFinite(huge.loss), `loss for large scores is ${huge.loss}`);
   assertClose(huge.loss, Math.log(1 + Math.E), 1e-12, "loss for large scores");
 });
 
-test("evalNumericalGradient: a nonlinear function, forward differences, and x restored afterwards", async () => {
-  const { evalNumericalGradient } = await load(gradients(), GRADIENTS, "evalNumericalGradient");
+test("evalNumericalGradient: a nonlinear function, forward differences, and x restored afterwards", async (t) => {
+  const { evalNumericalGradient } = await t.load(GRADIENTS, "evalNumericalGradient");
   const x = Matrix.fromArray([[0.3, -1.2, 2], [0.7, 1.5, -0.4]]);
   const before = Array.from(x.data);
-  // f closes over x: the function must perturb x in place.
-  const f = () => x.data.reduce((s, v) => s + Math.sin(v) * v * v, 0);
+  // f reads the x it is given: the student's copy of x, which must be perturbed one entry at a
+  // time and restored exactly before the next entry is perturbed.
+  const seen: number[][] = [];
+  const f = guarded((m: unknown) => {
+    const data = Array.from(expectMatrix(m, "f's argument", [2, 3]).data);
+    seen.push(data);
+    return data.reduce((s, v) => s + Math.sin(v) * v * v, 0);
+  });
   const analytic = before.map((v) => Math.cos(v) * v * v + 2 * v * Math.sin(v));
-  const centered = evalNumericalGradient(f, x);
-  assert.deepEqual(centered.shape, [2, 3]);
+  const centered = expectMatrix(
+    await f.settle(evalNumericalGradient(f.fn, x)),
+    "centered gradient",
+    [2, 3],
+  );
   assert.ok(relError(centered.data, analytic) < 1e-7, "centered differences");
-  assert.deepEqual(Array.from(x.data), before, "x is restored exactly");
-  const forward = evalNumericalGradient(f, x, { method: "forward", h: 1e-6 });
+  assert.ok(seen.length > 0, "f is called");
+  seen.forEach((data, call) => {
+    const moved = data.flatMap((v, i) => (v === before[i] ? [] : [i]));
+    assert.ok(
+      moved.length <= 1,
+      `x is restored exactly: call ${call} of f got x with entries ${moved} changed`,
+    );
+  });
+  const forward = expectMatrix(
+    await f.settle(evalNumericalGradient(f.fn, x, { method: "forward", h: 1e-6 })),
+    "forward gradient",
+    [2, 3],
+  );
   assert.ok(relError(forward.data, analytic) < 1e-4, "forward differences");
-  assertClose(evalNumericalGradient((m) => 3 * m.get(0, 1), x).data, [0, 3, 0, 0, 0, 0], 1e-8);
+  const g = guarded((m: unknown) => 3 * expectMatrix(m, "f's argument", [2, 3]).data[1]);
+  assertClose(
+    expectMatrix(await g.settle(evalNumericalGradient(g.fn, x)), "gradient").data,
+    [0, 3, 0, 0, 0, 0],
+    1e-8,
+  );
 });

@@ -1,16 +1,21 @@
 /**
  * A2 public tests: SVM and softmax losses, numerical gradients. Run them with
- * `deno task check A2`.
+ * `deno task check A2`. Your code runs in a sandbox process of its own; each test loads your
+ * module through `t.load` and checks what comes back.
  */
-import { Matrix } from "../../../../lib/matrix.ts";
-import { assert, assertClose, load, test } from "../../harness.ts";
+import {
+  assert,
+  assertClose,
+  expectMatrix,
+  expectObject,
+  Matrix,
+  test,
+  type TestSession,
+} from "../../harness.ts";
 
 const SVM = "lib/losses/linear_svm.ts";
 const SOFTMAX = "lib/losses/softmax.ts";
 const GRADIENTS = "lib/gradients.ts";
-const svm = () => load(import("../../../../lib/losses/linear_svm.ts"), SVM);
-const softmax = () => load(import("../../../../lib/losses/softmax.ts"), SOFTMAX);
-const gradients = () => load(import("../../../../lib/gradients.ts"), GRADIENTS);
 
 // The lecture's cat / car / frog scores, one image per row; with W = I the scores are X itself.
 const X = Matrix.fromArray([[3.2, 5.1, -1.7], [1.3, 4.9, 2.0], [2.2, 2.5, -3.1]]);
@@ -41,48 +46,59 @@ const SOFTMAX_DW = [
   1.2644857793474469,
 ];
 
-test("svmLossNaive: the lecture's three examples with W = I and reg = 0.1", async () => {
-  const { svmLossNaive } = await load(svm(), SVM, "svmLossNaive");
-  const { loss, dW } = svmLossNaive(W, X, y, 0.1);
+/** Calls a loss function of `path` in the sandbox and checks it returns `{ loss, dW }`. */
+async function lossOf(t: TestSession, path: string, name: string, ...args: unknown[]) {
+  const { [name]: f } = await t.load(path, name);
+  const result = expectObject(await f(...args), `${name}(…)`, "loss", "dW");
+  return { loss: result.loss, dW: expectMatrix(result.dW, "dW") };
+}
+
+/** The SVM loss `name` on the lecture's examples. */
+async function checkSvm(t: TestSession, name: string) {
+  const { loss, dW } = await lossOf(t, SVM, name, W, X, y, 0.1);
   assertClose(loss, SVM_LOSS, 1e-12, "loss");
-  assert.deepEqual(dW.shape, [3, 3], "dW has the shape of W");
+  assert.deepEqual([dW.rows, dW.cols], [3, 3], "dW has the shape of W");
   assertClose(dW.data, SVM_DW, 1e-12, "dW");
-});
+}
 
-test("svmLossVectorized: the lecture's three examples with W = I and reg = 0.1", async () => {
-  const { svmLossVectorized } = await load(svm(), SVM, "svmLossVectorized");
-  const { loss, dW } = svmLossVectorized(W, X, y, 0.1);
-  assertClose(loss, SVM_LOSS, 1e-12, "loss");
-  assert.deepEqual(dW.shape, [3, 3], "dW has the shape of W");
-  assertClose(dW.data, SVM_DW, 1e-12, "dW");
-});
-
-test("softmaxLossNaive: equal scores give ln C; the lecture's examples with reg = 0.1", async () => {
-  const { softmaxLossNaive } = await load(softmax(), SOFTMAX, "softmaxLossNaive");
-  const uniform = softmaxLossNaive(Matrix.zeros(4, 10), Matrix.ones(3, 4), Int32Array.of(0, 5, 9));
-  assertClose(uniform.loss, Math.log(10), 1e-12, "loss with W = 0");
-  const { loss, dW } = softmaxLossNaive(W, X, y, 0.1);
-  assertClose(loss, SOFTMAX_LOSS, 1e-12, "loss");
-  assertClose(dW.data, SOFTMAX_DW, 1e-12, "dW");
-});
-
-test("softmaxLossVectorized: equal scores give ln C; the lecture's examples with reg = 0.1", async () => {
-  const { softmaxLossVectorized } = await load(softmax(), SOFTMAX, "softmaxLossVectorized");
-  const uniform = softmaxLossVectorized(
+/** The softmax loss `name` with equal scores, then on the lecture's examples. */
+async function checkSoftmax(t: TestSession, name: string) {
+  const uniform = await lossOf(
+    t,
+    SOFTMAX,
+    name,
     Matrix.zeros(4, 10),
     Matrix.ones(3, 4),
     Int32Array.of(0, 5, 9),
   );
   assertClose(uniform.loss, Math.log(10), 1e-12, "loss with W = 0");
-  const { loss, dW } = softmaxLossVectorized(W, X, y, 0.1);
+  const { loss, dW } = await lossOf(t, SOFTMAX, name, W, X, y, 0.1);
   assertClose(loss, SOFTMAX_LOSS, 1e-12, "loss");
   assertClose(dW.data, SOFTMAX_DW, 1e-12, "dW");
+}
+
+test("svmLossNaive: the lecture's three examples with W = I and reg = 0.1", async (t) => {
+  await checkSvm(t, "svmLossNaive");
 });
 
-test("evalNumericalGradient: the gradient of Σx² is 2x", async () => {
-  const { evalNumericalGradient } = await load(gradients(), GRADIENTS, "evalNumericalGradient");
+test("svmLossVectorized: the lecture's three examples with W = I and reg = 0.1", async (t) => {
+  await checkSvm(t, "svmLossVectorized");
+});
+
+test("softmaxLossNaive: equal scores give ln C; the lecture's examples with reg = 0.1", async (t) => {
+  await checkSoftmax(t, "softmaxLossNaive");
+});
+
+test("softmaxLossVectorized: equal scores give ln C; the lecture's examples with reg = 0.1", async (t) => {
+  await checkSoftmax(t, "softmaxLossVectorized");
+});
+
+test("evalNumericalGradient: the gradient of Σx² is 2x", async (t) => {
+  const { evalNumericalGradient } = await t.load(GRADIENTS, "evalNumericalGradient");
   const x = Matrix.fromArray([[1, 2], [-3, 0.5]]);
-  const g = evalNumericalGradient((m) => m.pow(2).sum(), x);
-  assert.deepEqual(g.shape, [2, 2]);
+  // f gets the (perturbed) x from your code, as a Matrix.
+  const f = (m: unknown) =>
+    expectMatrix(m, "f's argument", [2, 2]).data.reduce((s, v) => s + v * v, 0);
+  const g = expectMatrix(await evalNumericalGradient(f, x), "gradient", [2, 2]);
   assertClose(g.data, [2, 4, -6, 1], 1e-8, "gradient");
 });
