@@ -30,6 +30,7 @@ const test = await new Deno.Command(deno, {
     `--junit-path=${junit}`,
     ...Deno.args,
     "lib/",
+    "grader/",
     "tests/",
   ],
   cwd: root,

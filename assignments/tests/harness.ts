@@ -55,6 +55,8 @@ export interface GradingTest {
 
 /** Tests registered while a file is collected (see `collectTests` in grader/judge/runner.ts). */
 const collected: GradingTest[] = [];
+/** True while the judge imports a test file: its tests are collected, not given to `Deno.test`. */
+let collecting = false;
 
 /**
  * Registers a graded test (see the module doc).
@@ -66,6 +68,7 @@ const collected: GradingTest[] = [];
  */
 export function test(name: string, fn: (t: TestSession) => Promise<void>): void {
   collected.push({ name, fn });
+  if (collecting) return;
   Deno.test({
     name,
     sanitizeOps: false,
@@ -83,17 +86,27 @@ export function test(name: string, fn: (t: TestSession) => Promise<void>): void 
 }
 
 /**
- * Takes the tests registered since the last call (the judge's loader uses it).
+ * The tests a test file registers when `load` imports it (the judge's loader uses it; the file's
+ * tests are not registered with `Deno.test` then).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { takeRegistered } from "./harness.ts";
- * assert.ok(Array.isArray(takeRegistered()));
+ * import { collectRegistered, test } from "./harness.ts";
+ * const tests = await collectRegistered(async () => test("f: one", async () => {}));
+ * assert.deepEqual(tests.map((t) => t.name), ["f: one"]);
  * ```
  */
-export function takeRegistered(): GradingTest[] {
-  return collected.splice(0);
+export async function collectRegistered(load: () => Promise<unknown>): Promise<GradingTest[]> {
+  collected.length = 0;
+  collecting = true;
+  try {
+    await load();
+    return collected.splice(0);
+  } finally {
+    collecting = false;
+    collected.length = 0;
+  }
 }
 
 /**

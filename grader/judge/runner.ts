@@ -16,7 +16,7 @@
  * @module
  */
 import { AssertionError } from "node:assert";
-import { type GradingTest, takeRegistered } from "../../assignments/tests/harness.ts";
+import { collectRegistered, type GradingTest } from "../../assignments/tests/harness.ts";
 import { toFileUrl } from "./paths.ts";
 import { SandboxError } from "./sandbox_process.ts";
 import { type SandboxSpec, StudentError, TestSession } from "./session.ts";
@@ -60,11 +60,7 @@ export function collectTests(url: URL): Promise<GradingTest[]> {
   const key = url.href;
   if (!cache.has(key)) {
     // One file at a time: registration goes to whichever file is being imported.
-    const next = loading.then(async () => {
-      takeRegistered();
-      await import(key);
-      return takeRegistered();
-    });
+    const next = loading.then(() => collectRegistered(() => import(key)));
     loading = next.catch(() => {});
     cache.set(key, next);
   }

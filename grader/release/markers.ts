@@ -24,7 +24,9 @@
  * ```
  * @module
  */
-import { type Notebook, sourceOf } from "../../tools/notebooks.ts";
+import { type Cell, type Notebook, sourceOf } from "../../tools/notebooks.ts";
+
+export type { Cell, Notebook };
 
 /**
  * A marker problem (unbalanced, nested or malformed), with where it is.

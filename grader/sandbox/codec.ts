@@ -33,7 +33,18 @@
 export const MAX_DEPTH = 64;
 
 /** The typed array classes that travel by value. */
-const TYPED = {
+const TYPED: Record<
+  TypedName,
+  | Float64ArrayConstructor
+  | Float32ArrayConstructor
+  | Int32ArrayConstructor
+  | Uint32ArrayConstructor
+  | Int16ArrayConstructor
+  | Uint16ArrayConstructor
+  | Int8ArrayConstructor
+  | Uint8ArrayConstructor
+  | Uint8ClampedArrayConstructor
+> = {
   Float64Array,
   Float32Array,
   Int32Array,
@@ -43,10 +54,19 @@ const TYPED = {
   Int8Array,
   Uint8Array,
   Uint8ClampedArray,
-} as const;
+};
 
 /** Name of a typed array class that travels by value. */
-export type TypedName = keyof typeof TYPED;
+export type TypedName =
+  | "Float64Array"
+  | "Float32Array"
+  | "Int32Array"
+  | "Uint32Array"
+  | "Int16Array"
+  | "Uint16Array"
+  | "Int8Array"
+  | "Uint8Array"
+  | "Uint8ClampedArray";
 
 /** A value on the wire (JSON). */
 export type Wire = null | boolean | number | string | Wire[] | { [key: string]: Wire };
