@@ -138,7 +138,9 @@ export async function grade(o: GradeOptions): Promise<GradescopeResults> {
       }
       // 4. Type errors: reported, not scored, only those in the student's own files.
       const present = wanted.filter((f) => files[f] !== "missing" && !ready.outside.has(f));
-      const typeProblems = o.typeCheck === false ? [] : await typeErrors(ws, present);
+      const typeProblems = o.typeCheck === false
+        ? []
+        : await typeErrors(ws, present, { ownOnly: true });
       if (typeProblems.length) {
         log(`  ${typeProblems.length} type error(s)`);
         notes.push(

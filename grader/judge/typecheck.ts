@@ -70,18 +70,19 @@ export async function importsOutside(
 }
 
 /**
- * Type errors located in the given files (`deno check`), one block per error, cleaned of paths
- * and colours; empty when they type-check. Errors located in any other file are dropped.
+ * Type errors of the given files or folders (`deno check`), one block per error, cleaned of paths
+ * and colours; empty when they type-check. With `ownOnly` (grading), an error is kept only when
+ * every location it names is inside those files or folders: nothing of any other file is shown.
  *
  * @example
  * ```ts ignore
- * const errors = await typeErrors(ws, ["lib/losses/softmax.ts"]);
+ * const errors = await typeErrors(ws, ["lib/losses/softmax.ts"], { ownOnly: true });
  * ```
  */
 export async function typeErrors(
   cwd: string,
   files: readonly string[],
-  timeoutSeconds = 120,
+  { ownOnly = false, timeoutSeconds = 120 }: { ownOnly?: boolean; timeoutSeconds?: number } = {},
 ): Promise<string[]> {
   if (files.length === 0) return [];
   const { ok, stderr } = await run(cwd, [
@@ -91,11 +92,14 @@ export async function typeErrors(
     ...files,
   ], timeoutSeconds);
   if (ok) return [];
-  const own = splitCheckOutput(clean(stderr, cwd, 200_000)).filter((block) => {
+  const inside = (p: string) => files.some((f) => p === f || (f.endsWith("/") && p.startsWith(f)));
+  const text = clean(stderr, cwd, 200_000);
+  const blocks = splitCheckOutput(text);
+  if (!ownOnly) return blocks.length ? blocks : [text || "deno check failed"];
+  return blocks.filter((block) => {
     const at = [...block.matchAll(/^\s+at (\S+?):\d+:\d+$/gm)].map((m) => m[1]);
-    return at.length > 0 && at.every((p) => files.includes(p));
-  });
-  return own.map((b) => b.length > 2000 ? `${b.slice(0, 2000)}\n…` : b);
+    return at.length > 0 && at.every(inside);
+  }).map((b) => b.length > 2000 ? `${b.slice(0, 2000)}\n…` : b);
 }
 
 /**

@@ -123,7 +123,7 @@ export async function release(
     const student = join(staging, "student");
     log(`student edition → ${student}`);
     await buildStudentEdition(root, student, manifest);
-    const typeProblems = await typeErrors(student, ["lib/", "assignments/", "tools/"]);
+    const typeProblems = await typeErrors(student, ["lib/", "assignments/", "tools/", "grader/"]);
     if (typeProblems.length) {
       throw new Error(`the student edition does not type-check:\n${typeProblems.join("\n\n")}`);
     }
