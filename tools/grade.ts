@@ -60,6 +60,17 @@ async function main(argv: string[]): Promise<number> {
   }
   const singleOut = values.out ?? join(REPO_ROOT, "build", "grade", "results.json");
   const auto = values.autograder ? resolve(values.autograder) : undefined;
+  if (auto && auto !== resolve(REPO_ROOT)) {
+    // An autograder folder is graded by its own grader (its tests, harness and lib belong
+    // together): run its tools/grade.ts with the same arguments.
+    const args = [...argv];
+    if (!values.out) args.push("--out", singleOut);
+    const child = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", join(auto, "tools", "grade.ts"), ...args],
+      stdin: "null",
+    }).output();
+    return child.code;
+  }
   const source: GradingSource = auto
     ? { root: auto, base: auto }
     : { root: REPO_ROOT, base: await Deno.makeTempDir({ prefix: "grader-base-" }) };

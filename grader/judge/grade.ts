@@ -32,11 +32,15 @@ import {
   resolveTests,
 } from "./manifest.ts";
 import type { GradescopeResults, GradescopeTest } from "./results.ts";
+import { fromFileUrl } from "./paths.ts";
 import { prepareSandbox } from "./prepare.ts";
 import { loadTestBodies, runTests, type TestOutcome } from "./runner.ts";
 import { typeErrors } from "./typecheck.ts";
 import { copyTree, locateFiles } from "./workspace.ts";
 import { listFiles, unzipTo } from "./zip.ts";
+
+/** The folder this grader belongs to (a repository, a student edition or an autograder). */
+const JUDGE_ROOT = resolve(fromFileUrl(new URL("../../", import.meta.url)));
 
 /**
  * Where grading takes its manifest, tests and base from.
@@ -102,6 +106,14 @@ export interface GradeOptions {
  */
 export async function grade(o: GradeOptions): Promise<GradescopeResults> {
   const started = performance.now();
+  if (resolve(o.source.root) !== JUDGE_ROOT) {
+    // The tests must register with this judge's harness and build matrices with this judge's
+    // lib/: another root's tests are graded by that root's own grader (its tools/grade.ts).
+    throw new Error(
+      `grade(): the tests of ${o.source.root} must be graded by the grader in that folder ` +
+        `(deno run -A ${join(o.source.root, "tools", "grade.ts")}), not the one in ${JUDGE_ROOT}`,
+    );
+  }
   const log = o.log ?? (() => {});
   const manifest = o.manifest ?? await loadManifest(manifestPath(o.source.root));
   const a = findAssignment(manifest, o.assignment);
