@@ -1,7 +1,8 @@
 /**
- * The homework manifest (tools/homework/manifest.ts, validate_manifest.ts): the real
- * assignments/assignments.json, the default points split, timeouts and visibility, every
- * validation rule, the student manifest, notebook patterns.
+ * The homework manifest (grader/judge/manifest.ts, validate_manifest.ts): the real
+ * assignments/assignments.json and its test files (by their text, and as the judge's loader sees
+ * them), the default points split, timeouts and visibility, every validation rule, the student
+ * manifest, notebook patterns.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -17,7 +18,8 @@ import {
   resolveTests,
   studentManifest,
   validateManifest,
-} from "../tools/homework/manifest.ts";
+} from "../grader/judge/manifest.ts";
+import { loadTestBodies } from "../grader/judge/runner.ts";
 
 const PATH = join(REPO_ROOT, "assignments", "assignments.json");
 const manifest = await loadManifest(PATH);
@@ -44,10 +46,17 @@ Deno.test("manifest: three assignments of 20 points; A2 splits its points equall
 Deno.test("manifest: every test file exists and registers exactly the tests listed, in order", async () => {
   for (const a of manifest.assignments) {
     for (const f of a.testFiles) {
+      // By the text: `test("name", async (t) => …)` at the start of a line, any quotes.
       const text = await Deno.readTextFile(join(REPO_ROOT, f.path));
-      const names = [...text.matchAll(/^test\(\s*"([^"]+)"/gm)].map((m) => m[1]);
+      const names = [...text.matchAll(/^test\(\s*(["'`])((?:(?!\1)[^\\]|\\.)+)\1\s*,/gm)]
+        .map((m) => m[2]);
       assert.deepEqual(names, f.tests.map((t) => t.name), f.path);
     }
+    // As the judge loads them (grader/judge/runner.ts): no problem, a body for every test.
+    const tests = resolveTests(a, manifest.defaults);
+    const { bodies, problems } = await loadTestBodies(REPO_ROOT, tests);
+    assert.deepEqual(problems, [], a.id);
+    assert.deepEqual([...bodies.keys()], tests.map((t) => t.name), a.id);
   }
 });
 

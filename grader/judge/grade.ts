@@ -106,7 +106,7 @@ export interface GradeOptions {
  */
 export async function grade(o: GradeOptions): Promise<GradescopeResults> {
   const started = performance.now();
-  if (resolve(o.source.root) !== JUDGE_ROOT) {
+  if (realPath(o.source.root) !== realPath(JUDGE_ROOT)) {
     // The tests must register with this judge's harness and build matrices with this judge's
     // lib/: another root's tests are graded by that root's own grader (its tools/grade.ts).
     throw new Error(
@@ -309,6 +309,14 @@ async function placeSubmission(
  */
 export function manifestPath(root: string): string {
   return join(root, "assignments", "assignments.json");
+}
+
+function realPath(path: string): string {
+  try {
+    return Deno.realPathSync(path);
+  } catch {
+    return resolve(path);
+  }
 }
 
 function round(x: number): number {

@@ -24,6 +24,7 @@
  * @module
  */
 import { dirname, join, resolve } from "node:path";
+import { pathToFileURL as toFileUrl } from "node:url";
 import { REPO_ROOT } from "../../tools/kernelspec.ts";
 import {
   type Assignment,
@@ -34,8 +35,8 @@ import {
 } from "../judge/manifest.ts";
 import { findRegions, notebookRegions } from "./markers.ts";
 import { readNotebook } from "../../tools/notebooks.ts";
-import { grade, manifestPath } from "../judge/grade.ts";
-import { loadTestBodies } from "../judge/runner.ts";
+import { manifestPath } from "../judge/grade.ts";
+import type { GradescopeResults } from "../judge/results.ts";
 import { buildStudentEdition, leaks } from "./student_edition.ts";
 import { copyTree } from "../judge/workspace.ts";
 import { typeErrors } from "../judge/typecheck.ts";
@@ -105,7 +106,7 @@ export async function release(
   if (problems.length) throw new Error(`solution markers:\n  ${problems.join("\n  ")}`);
   const testProblems: string[] = [];
   for (const a of selected) {
-    const { problems } = await loadTestBodies(root, resolveTests(a, full.defaults));
+    const problems = await testFileProblems(root, resolveTests(a, full.defaults));
     testProblems.push(...problems.map((p) => `${a.id}: ${p}`));
   }
   if (testProblems.length) {
@@ -136,9 +137,8 @@ export async function release(
       const dir = join(staging, "autograder", a.id);
       const max = resolveTests(a, full.defaults).reduce((s, t) => s + t.points, 0);
       await buildAutograder(root, student, dir, { defaults: full.defaults, assignments: [a] }, a);
-      const source = { root: dir, base: dir };
       log(`${a.id}: grading the solution and the bare student edition`);
-      const sol = await grade({ submission: root, assignment: a.id, source });
+      const sol = await gradeWith(dir, a.id, root);
       const bad = sol.tests.filter((t) => t.status !== "passed").map((t) =>
         `${t.name}: ${t.output}`
       );
@@ -150,7 +150,7 @@ export async function release(
           }`,
         );
       }
-      const bare = await grade({ submission: student, assignment: a.id, source });
+      const bare = await gradeWith(dir, a.id, student);
       const earned = bare.tests.filter((t) => t.score > 0).map((t) => t.name);
       if (bare.score > 0 || bare.extra_data?.autograder_failed) {
         throw new Error(
@@ -226,6 +226,76 @@ export async function regionProblems(root: string, manifest: Manifest): Promise<
     }
   }
   return problems;
+}
+
+/**
+ * `loadTestBodies` (grader/judge/runner.ts) of `root`'s own grader, in a process of its own: the
+ * test files register with `root`'s harness, so the runner must be `root`'s too (this module's
+ * runner would collect nothing from another root's files), and a test file that exits or hangs at
+ * load must not stop the release.
+ */
+async function testFileProblems(
+  root: string,
+  tests: readonly { name: string; file: string }[],
+): Promise<string[]> {
+  const runner = toFileUrl(join(root, "grader", "judge", "runner.ts")).href;
+  const wanted = tests.map(({ name, file }) => ({ name, file }));
+  const code = `const { loadTestBodies } = await import(${JSON.stringify(runner)});\n` +
+    `const { problems } = await loadTestBodies(${JSON.stringify(root)}, ${
+      JSON.stringify(wanted)
+    });\n` +
+    `console.log("\\n" + JSON.stringify(problems));\nDeno.exit(0);\n`;
+  const res = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", code],
+    cwd: root,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+    signal: AbortSignal.timeout(120_000),
+  }).output();
+  const last = new TextDecoder().decode(res.stdout).trimEnd().split("\n").at(-1) ?? "";
+  if (res.success && last.startsWith("[")) return JSON.parse(last) as string[];
+  const why = new TextDecoder().decode(res.stderr).trim().split("\n").slice(-5).join("\n  ");
+  return [`the test files did not load (exit status ${res.code})${why ? `:\n  ${why}` : ""}`];
+}
+
+/**
+ * Grades `submission` with the autograder folder `dir` as Gradescope will: its own tools/grade.ts
+ * (its judge, its harness, its tests), in a process of its own.
+ */
+async function gradeWith(dir: string, id: string, submission: string): Promise<GradescopeResults> {
+  const tmp = await Deno.makeTempDir({ prefix: "release-grade-" });
+  try {
+    const out = join(tmp, "results.json");
+    const res = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "tools/grade.ts",
+        "--autograder",
+        dir,
+        "--assignment",
+        id,
+        "--out",
+        out,
+        submission,
+      ],
+      cwd: dir,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1" },
+    }).output();
+    const text = await Deno.readTextFile(out).catch(() => null);
+    if (text === null) {
+      const why = new TextDecoder().decode(res.stderr).trim();
+      throw new Error(`${id}: the autograder wrote no results (exit status ${res.code}):\n${why}`);
+    }
+    return JSON.parse(text) as GradescopeResults;
+  } finally {
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+  }
 }
 
 /** Writes one assignment's autograder folder (Gradescope layout) into `dir`. */
