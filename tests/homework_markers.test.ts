@@ -17,10 +17,10 @@ import {
   replaceRegion,
   stubNotebook,
   stubSource,
-} from "../tools/homework/markers.ts";
-import { loadManifest } from "../tools/homework/manifest.ts";
-import { regionProblems } from "../tools/homework/release.ts";
-import { listFiles } from "../tools/homework/zip.ts";
+} from "../grader/release/markers.ts";
+import { loadManifest } from "../grader/judge/manifest.ts";
+import { regionProblems } from "../grader/release/release.ts";
+import { listFiles } from "../grader/judge/zip.ts";
 
 const METHOD = `export class Knn {
   computeDistancesTwoLoops(X: Matrix, { metric = "L2" }: DistanceOptions = {}): Matrix {

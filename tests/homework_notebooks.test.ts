@@ -14,10 +14,10 @@ import {
   readNotebook,
   sourceOf,
 } from "../tools/notebooks.ts";
-import { loadManifest } from "../tools/homework/manifest.ts";
-import { fillNotebook, fillSolutions, findRegions } from "../tools/homework/markers.ts";
-import { buildStudentEdition } from "../tools/homework/student_edition.ts";
-import { listFiles } from "../tools/homework/zip.ts";
+import { loadManifest } from "../grader/judge/manifest.ts";
+import { fillNotebook, fillSolutions, findRegions } from "../grader/release/markers.ts";
+import { buildStudentEdition } from "../grader/release/student_edition.ts";
+import { listFiles } from "../grader/judge/zip.ts";
 
 const LESSON = "notebooks/01-nearest-neighbor.ipynb";
 const CI = Deno.env.get("CI") === "true";
