@@ -26,6 +26,8 @@ function awkward(n = 7, d = 5, seed = 0): Dataset {
   return { X, y, classNames: ["cat", "dog", "ship"] };
 }
 
+const list = (dir: string) => Array.fromAsync(Deno.readDir(dir), (e) => e.name);
+
 async function withTempDir(fn: (dir: string) => Promise<void>) {
   const dir = await Deno.makeTempDir({ prefix: "arrow-test-" });
   try {
@@ -207,6 +209,109 @@ Deno.test("cachedDataset: builds and writes once, then loads the identical data 
       /boom/,
     );
     const names = await Array.fromAsync(Deno.readDir(dir), (e) => e.name);
-    assert.deepEqual(names.sort(), ["async.arrow", "cache", "f32.arrow"]);
+    assert.deepEqual(names.sort(), [
+      "async.arrow",
+      "async.arrow.sha256",
+      "cache",
+      "f32.arrow",
+      "f32.arrow.sha256",
+    ]);
+  });
+});
+
+Deno.test("cachedDataset: an empty, truncated, corrupt or unchecked cache is reported by name and rebuilt", async () => {
+  await withTempDir(async (dir) => {
+    const path = `${dir}/ds.arrow`;
+    const original = awkward(40, 6, 3);
+    let builds = 0;
+    const loader = () => (builds++, original);
+    const messages: string[] = [];
+    const load = () => cachedDataset(path, loader, { onRebuild: (m) => messages.push(m) });
+    assert.deepEqual(await load(), original);
+    assert.deepEqual([builds, messages], [1, []]); // a first build is not a rebuild
+    const good = await Deno.readFile(path);
+    const sum = await Deno.readTextFile(`${path}.sha256`);
+    // Where X[2, 3] is stored: flipping one of its bytes changes a value silently.
+    const needle = new Uint8Array(Float64Array.of(original.X.get(2, 3)).buffer);
+    const at = good.findIndex((_, i) => needle.every((b, k) => good[i + k] === b));
+    assert.ok(at > 0);
+    const flipped = good.slice();
+    flipped[at + 3] ^= 0x10;
+    const unchecked = tableToDataset(tableFromIPC(flipped)); // what a reader without checksum sees
+    assert.notEqual(unchecked.X.get(2, 3), original.X.get(2, 3));
+    assert.equal(unchecked.X.rows, 40);
+
+    const damage: [string, () => Promise<void>, RegExp][] = [
+      ["empty", () => Deno.writeFile(path, new Uint8Array(0)), /is empty \(0 bytes\)/],
+      [
+        "truncated",
+        () => Deno.writeFile(path, good.subarray(0, good.length >> 1)),
+        new RegExp(
+          `is truncated \\(${good.length >> 1} bytes; an Arrow IPC file ends with "ARROW1"\\)`,
+        ),
+      ],
+      [
+        "middle cut out",
+        () =>
+          Deno.writeFile(path, new Uint8Array([...good.subarray(0, 600), ...good.subarray(-600)])),
+        new RegExp(
+          `is corrupt: its SHA-256 is [0-9a-f]{64} \\(1200 bytes\\), .*says ${sum.slice(0, 64)}`,
+        ),
+      ],
+      ["flipped byte", () => Deno.writeFile(path, flipped), /is corrupt: its SHA-256 is/],
+      [
+        "no checksum (an old cache)",
+        () => Deno.remove(`${path}.sha256`),
+        new RegExp(`has no checksum file ${dir}/ds\\.arrow\\.sha256`),
+      ],
+      [
+        "bad checksum file",
+        () => Deno.writeTextFile(`${path}.sha256`, "hello\n"),
+        /ds\.arrow\.sha256 does not start with a SHA-256/,
+      ],
+      [
+        "not a dataset",
+        () => writeArrowFile(path, seriesToTable({ v: [1] }), { checksum: true }),
+        /tableToDataset: the table has no "x" column \(it has: v\)/,
+      ],
+    ];
+    for (const [what, harm, reason] of damage) {
+      await harm();
+      const before = builds;
+      assert.deepEqual(await load(), original, what);
+      assert.equal(builds, before + 1, `${what}: rebuilt once`);
+      const message = messages.at(-1)!;
+      assert.ok(message.startsWith(`cachedDataset: rebuilding the cache ${path}: `), message);
+      assert.match(message, reason, what);
+      assert.deepEqual(await Deno.readFile(path), good, `${what}: the cache is whole again`);
+      assert.equal(await Deno.readTextFile(`${path}.sha256`), sum);
+      assert.deepEqual(await load(), original);
+      assert.equal(builds, before + 1, `${what}: the rebuilt cache is used`);
+    }
+    assert.equal(messages.length, damage.length);
+    // The checksum file is in sha256sum's format.
+    try {
+      const check = await new Deno.Command("sha256sum", {
+        args: ["-c", "ds.arrow.sha256"],
+        cwd: dir,
+      })
+        .output();
+      assert.equal(new TextDecoder().decode(check.stdout), "ds.arrow: OK\n");
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+    assert.deepEqual((await list(dir)).sort(), ["ds.arrow", "ds.arrow.sha256"]); // no temp files
+  });
+});
+
+Deno.test("cachedDataset: file-system errors are thrown, not rebuilt over", async () => {
+  await withTempDir(async (dir) => {
+    await Deno.mkdir(`${dir}/folder.arrow`);
+    let builds = 0;
+    await assert.rejects(
+      cachedDataset(`${dir}/folder.arrow`, () => (builds++, awkward())),
+      (e) => Object.values(Deno.errors).some((type) => e instanceof type),
+    );
+    assert.equal(builds, 0);
   });
 });

@@ -169,7 +169,7 @@ Deno.test("downloadCifar10: truncated or broken gzip archives (with matching MD5
       assert.deepEqual(await list(dir), []);
       await assert.rejects(
         downloadCifar10({ url: `${base}/html.tar.gz`, outDir, md5: md5(notGzip) }),
-        /truncated or corrupt gzip data \(invalid gzip header\)/,
+        /cifar-10-binary\.tar\.gz: truncated or corrupt gzip data \(invalid gzip header: starts with 3c 68, not 1f 8b\)/,
       );
       assert.deepEqual(await list(dir), []);
     });

@@ -220,3 +220,83 @@ Deno.test("gunzipStream: cancelling the output cancels the source", async () => 
   await reader.cancel();
   assert.ok(cancelled);
 });
+
+/** `cmd args` fed `input`: its exit code and stdout, or undefined when the command is missing. */
+async function pipeThroughCommand(cmd: string, args: string[], input: Uint8Array) {
+  try {
+    const child = new Deno.Command(cmd, {
+      args,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    const writer = child.stdin.getWriter();
+    await writer.write(input);
+    await writer.close();
+    const { code, stdout } = await child.output();
+    return { code, stdout };
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return undefined;
+    throw e;
+  }
+}
+
+const concatBytes = (...parts: Uint8Array[]) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
+  return out;
+};
+
+Deno.test("gunzip / gunzipStream: multi-member gzip and trailing zero padding read like gunzip -c", async () => {
+  const a = bytes(70_000, 3), b = bytes(5000, 5);
+  const first = await gzip(a); // CompressionStream's member
+  // Debian's gzip for the second member when it is installed (a different encoder).
+  const second = (await pipeThroughCommand("gzip", ["-c", "-9"], b))?.stdout ?? await gzip(b);
+  const joined = concatBytes(first, second);
+  const padded = concatBytes(first, second, new Uint8Array(1024)); // tape-style zero padding
+  for (const input of [joined, padded]) {
+    const ours = await gunzip(input, "ab.gz");
+    assert.deepEqual(ours, concatBytes(a, b));
+    const reference = await pipeThroughCommand("gunzip", ["-c"], input);
+    if (reference) assert.deepEqual([reference.code, ours], [0, reference.stdout]);
+    // The same through the stream, in 777-byte chunks that straddle the member boundary.
+    const chunks = Array.from(
+      { length: Math.ceil(input.length / 777) },
+      (_, i) => input.slice(i * 777, (i + 1) * 777),
+    );
+    const streamed = await new Response(gunzipStream(ReadableStream.from(chunks))).bytes();
+    assert.deepEqual(streamed, concatBytes(a, b));
+  }
+  // A .tar.gz made of two members (as `cat x.gz y.gz`, pigz or bgzip write it) unpacks whole.
+  const tar = writeTar([{ name: "d/big.bin", data: a }, { name: "d/small.bin", data: b }]);
+  const split = concatBytes(await gzip(tar.subarray(0, 40_000)), await gzip(tar.subarray(40_000)));
+  await withTempDir(async (dir) => {
+    const files = await extractTar(new Blob([split]).stream(), dir, { gzip: true });
+    assert.deepEqual(files, ["d/big.bin", "d/small.bin"]);
+    assert.deepEqual(await Deno.readFile(`${dir}/d/big.bin`), a);
+    assert.deepEqual(await Deno.readFile(`${dir}/d/small.bin`), b);
+  });
+});
+
+Deno.test("gunzip: garbage after a member, a cut second member and a non-gzip start fail, naming the data", async () => {
+  const member = await gzip(bytes(3000, 7));
+  const garbage = concatBytes(member, enc.encode("garbage!"));
+  await assert.rejects(gunzip(garbage, "g.gz"), {
+    message: "g.gz: truncated or corrupt gzip data (data after a gzip member is neither another " +
+      "member nor zero padding)",
+  });
+  // gunzip -c prints the first member and warns "trailing garbage ignored" with exit status 2.
+  const reference = await pipeThroughCommand("gunzip", ["-c"], garbage);
+  if (reference) assert.equal(reference.code, 2);
+  const cut = concatBytes(member, member.subarray(0, member.length - 5));
+  await assert.rejects(gunzip(cut, "cut.gz"), {
+    message: "cut.gz: truncated or corrupt gzip data (unexpected end of file)",
+  });
+  await assert.rejects(gunzip(new Uint8Array(0), "empty.gz"), {
+    message: "empty.gz: truncated or corrupt gzip data (unexpected end of file)",
+  });
+  await assert.rejects(gunzip(new Uint8Array(64), "zeros.gz"), {
+    message: "zeros.gz: truncated or corrupt gzip data (invalid gzip header: starts with 00 00, " +
+      "not 1f 8b)",
+  });
+});

@@ -105,7 +105,10 @@ export interface ExecutionResult {
   seconds: number;
   /** The executed notebook (original sources, new outputs); absent when execution stopped early. */
   executed?: Notebook;
-  /** Path of the executed notebook file (in a temp dir), when written. */
+  /**
+   * Path of the executed notebook file, when it ran to the end: in an `nbexec-*` temp folder that
+   * is removed once `notebookToHtml` has converted it, or when the process exits.
+   */
   executedPath?: string;
   /** Errors with cell index, source excerpt and message. */
   problems: CellProblem[];
@@ -130,33 +133,59 @@ export async function executeNotebook(
   const original = await readNotebook(path);
   const settled = withSettle(original);
   const outDir = await Deno.makeTempDir({ prefix: "nbexec-" });
-  const stem = basename(path, ".ipynb");
-  const started = performance.now();
-  const res = await run(jupyter, [
-    "nbconvert",
-    "--stdin",
-    "--to",
-    "notebook",
-    "--execute",
-    `--ExecutePreprocessor.timeout=${cellTimeout}`,
-    `--ExecutePreprocessor.kernel_name=${kernelName}`,
-    "--output-dir",
-    outDir,
-    "--output",
-    stem,
-  ], { env: { NO_COLOR: "1" }, cwd: dirname(resolve(path)), input: JSON.stringify(settled) });
-  const seconds = (performance.now() - started) / 1000;
-  if (res.code !== 0) {
-    const problem = parseExecutionFailure(res.stderr, settled);
-    if (problem.cell >= 0) problem.source = excerpt(sourceOf(original.cells[problem.cell]));
-    return { ok: false, seconds, problems: [problem] };
+  try {
+    const stem = basename(path, ".ipynb");
+    const started = performance.now();
+    const res = await run(jupyter, [
+      "nbconvert",
+      "--stdin",
+      "--to",
+      "notebook",
+      "--execute",
+      `--ExecutePreprocessor.timeout=${cellTimeout}`,
+      `--ExecutePreprocessor.kernel_name=${kernelName}`,
+      "--output-dir",
+      outDir,
+      "--output",
+      stem,
+    ], { env: { NO_COLOR: "1" }, cwd: dirname(resolve(path)), input: JSON.stringify(settled) });
+    const seconds = (performance.now() - started) / 1000;
+    if (res.code !== 0) {
+      const problem = parseExecutionFailure(res.stderr, settled);
+      if (problem.cell >= 0) problem.source = excerpt(sourceOf(original.cells[problem.cell]));
+      return { ok: false, seconds, problems: [problem] };
+    }
+    const executedPath = join(outDir, `${stem}.ipynb`);
+    const executed = await readNotebook(executedPath);
+    executed.cells.forEach((cell, i) => cell.source = original.cells[i].source);
+    await Deno.writeTextFile(executedPath, JSON.stringify(executed, null, 1) + "\n");
+    const problems = cellErrors(executed);
+    keepExecutedDir(outDir); // for notebookToHtml; removed there or at exit
+    return { ok: problems.length === 0, seconds, executed, executedPath, problems };
+  } finally {
+    if (!executedDirs.has(outDir)) await Deno.remove(outDir, { recursive: true }).catch(() => {});
   }
-  const executedPath = join(outDir, `${stem}.ipynb`);
-  const executed = await readNotebook(executedPath);
-  executed.cells.forEach((cell, i) => cell.source = original.cells[i].source);
-  await Deno.writeTextFile(executedPath, JSON.stringify(executed, null, 1) + "\n");
-  const problems = cellErrors(executed);
-  return { ok: problems.length === 0, seconds, executed, executedPath, problems };
+}
+
+/** `nbexec-*` folders holding an executed notebook not yet converted to HTML. */
+const executedDirs = new Set<string>();
+
+/** Keeps `dir` until `notebookToHtml` converts its notebook or, at the latest, the process exits. */
+function keepExecutedDir(dir: string): void {
+  if (executedDirs.size === 0) globalThis.addEventListener("unload", removeExecutedDirs);
+  executedDirs.add(dir);
+}
+
+function removeExecutedDirs(): void {
+  for (const dir of executedDirs) {
+    try {
+      Deno.removeSync(dir, { recursive: true });
+    } catch {
+      // Already gone.
+    }
+  }
+  executedDirs.clear();
+  globalThis.removeEventListener("unload", removeExecutedDirs);
 }
 
 /**
@@ -292,7 +321,8 @@ function cellStartLines(script: string, nb: Notebook): { cell: number; line: num
 }
 
 /**
- * Converts an executed notebook to a standalone HTML page (`jupyter nbconvert --to html`).
+ * Converts an executed notebook to a standalone HTML page (`jupyter nbconvert --to html`). When
+ * `executedPath` is an `executeNotebook` result, its temp folder is removed afterwards.
  *
  * @example
  * ```ts ignore
@@ -315,6 +345,8 @@ export async function notebookToHtml(
     stem,
     executedPath,
   ]);
+  const dir = dirname(executedPath);
+  if (executedDirs.delete(dir)) await Deno.remove(dir, { recursive: true }).catch(() => {});
   if (res.code !== 0) throw new Error(`nbconvert --to html failed for ${stem}:\n${res.output}`);
   return join(outDir, `${stem}.html`);
 }

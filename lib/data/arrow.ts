@@ -1,7 +1,8 @@
 /**
  * Apache Arrow tables for datasets and result series: convert a Dataset to a table and back,
  * save tables as Arrow IPC files (readable from pandas / polars / DuckDB), and cache a slow
- * dataset conversion in `data/` as an `.arrow` file.
+ * dataset conversion in `data/` as an `.arrow` file with a `.arrow.sha256` checksum beside it (a
+ * damaged cache is rebuilt, not read as wrong values).
  *
  * A dataset table has two columns: `x`, a FixedSizeList of D pixel values per example (stored as
  * one contiguous buffer, so conversion is a single copy), and `label` (Int32). The class names
@@ -17,6 +18,9 @@
  * assert.deepEqual(table.schema.fields.map((f) => f.name), ["x", "label"]);
  * assert.deepEqual(tableToDataset(table), ds);
  * ```
+ * (Over ~400 lines on purpose: the Arrow IPC reader, writer and the checksummed cache belong
+ * together, and splitting them would need a new public module.)
+ *
  * @module
  */
 import {
@@ -37,6 +41,7 @@ import {
   type Vector,
   vectorFromArray,
 } from "apache-arrow";
+import { createHash } from "node:crypto";
 import { basename, dirname } from "node:path";
 import { Matrix } from "../matrix.ts";
 import type { Dataset } from "./dataset.ts";
@@ -202,8 +207,27 @@ export function tableToSeries(table: Table): Record<string, Float64Array | Int32
 }
 
 /**
+ * Options of `writeArrowFile` and `readArrowFile`.
+ *
+ * @example
+ * ```ts
+ * import type { ArrowFileOptions } from "./arrow.ts";
+ * const verified: ArrowFileOptions = { checksum: true }; // writes / checks `<path>.sha256`
+ * ```
+ */
+export interface ArrowFileOptions {
+  /**
+   * Write, or require and verify, the checksum file `<path>.sha256` (one line in `sha256sum`
+   * format, so `sha256sum -c` checks it too). Default false.
+   */
+  checksum?: boolean;
+}
+
+/**
  * Writes a table as an Arrow IPC file, atomically: to a temporary file next to `path`, renamed
- * into place (so a reader never sees half a file). Creates the parent folder.
+ * into place (so a reader never sees half a file). Creates the parent folder. With `checksum`,
+ * also writes `<path>.sha256` (after the data: a crash in between leaves a file whose checksum
+ * is missing or wrong, which `readArrowFile` then reports).
  *
  * @example
  * ```ts
@@ -213,58 +237,88 @@ export function tableToSeries(table: Table): Record<string, Float64Array | Int32
  * await writeArrowFile(`${dir}/runs/results.arrow`, seriesToTable({ loss: [2.3, 1.1] }));
  * const t = await readArrowFile(`${dir}/runs/results.arrow`);
  * assert.deepEqual([...t.getChild("loss")!.toArray()], [2.3, 1.1]);
+ * await writeArrowFile(`${dir}/c.arrow`, t, { checksum: true });
+ * assert.match(await Deno.readTextFile(`${dir}/c.arrow.sha256`), /^[0-9a-f]{64} {2}c\.arrow\n$/);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
-export async function writeArrowFile(path: string, table: Table): Promise<void> {
+export async function writeArrowFile(
+  path: string,
+  table: Table,
+  { checksum = false }: ArrowFileOptions = {},
+): Promise<void> {
   const dir = dirname(path);
   await Deno.mkdir(dir, { recursive: true });
-  const tmp = await Deno.makeTempFile({ dir, prefix: `.${basename(path)}.`, suffix: ".tmp" });
+  const bytes = tableToIPC(table, "file");
+  const temps: string[] = [];
+  const temp = async (suffix: string) => {
+    temps.push(await Deno.makeTempFile({ dir, prefix: `.${basename(path)}.`, suffix }));
+    return temps.at(-1)!;
+  };
   try {
-    await Deno.writeFile(tmp, tableToIPC(table, "file"));
+    const tmp = await temp(".tmp");
+    await Deno.writeFile(tmp, bytes);
+    if (!checksum) return await Deno.rename(tmp, path);
+    const sumTmp = await temp(".sha256.tmp");
+    await Deno.writeTextFile(sumTmp, `${sha256(bytes)}  ${basename(path)}\n`);
     await Deno.rename(tmp, path);
-  } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
-    throw e;
+    await Deno.rename(sumTmp, `${path}.sha256`);
+  } finally {
+    for (const t of temps) await Deno.remove(t).catch(() => {}); // gone after the renames
   }
 }
 
 /**
- * Reads an Arrow IPC file (or stream). A missing file throws `Deno.errors.NotFound`, a file that
- * is not Arrow a TypeError naming it.
+ * Reads an Arrow IPC file (or stream). Throws `Deno.errors.NotFound` for a missing file, and an
+ * Error naming the file when it is empty, cut short (an IPC file ends with `ARROW1`), not Arrow,
+ * or, with `checksum`, when `<path>.sha256` is missing or does not match its SHA-256 (flipped
+ * or missing bytes).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { readArrowFile } from "./arrow.ts";
  * await assert.rejects(readArrowFile("/no/such/file.arrow"), /readArrowFile: \/no\/such\/file\.arrow is missing/);
+ * const empty = await Deno.makeTempFile({ suffix: ".arrow" });
+ * await assert.rejects(readArrowFile(empty), /\.arrow is empty \(0 bytes\)/);
+ * await Deno.remove(empty);
  * ```
  */
-export async function readArrowFile(path: string): Promise<Table> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await Deno.readFile(path);
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-    throw new Deno.errors.NotFound(`readArrowFile: ${path} is missing`, { cause: e });
+export async function readArrowFile(
+  path: string,
+  { checksum = false }: ArrowFileOptions = {},
+): Promise<Table> {
+  const bytes = await readFile(path);
+  const op = "readArrowFile";
+  if (bytes.length === 0) throw new Error(`${op}: ${path} is empty (0 bytes), not an Arrow file`);
+  const text = (at: number) => new TextDecoder().decode(bytes.subarray(at, at + MAGIC.length));
+  if (
+    text(0) === MAGIC &&
+    (bytes.length < 2 * MAGIC.length || text(bytes.length - MAGIC.length) !== MAGIC)
+  ) {
+    throw new Error(
+      `${op}: ${path} is truncated (${bytes.length} bytes; an Arrow IPC file ends with "${MAGIC}")`,
+    );
   }
+  if (checksum) await verifySha256(path, bytes);
   try {
     return tableFromIPC(bytes);
   } catch (e) {
-    throw new TypeError(
-      `readArrowFile: ${path} is not an Arrow IPC file (${(e as Error).message})`,
-      {
-        cause: e,
-      },
-    );
+    throw new TypeError(`${op}: ${path} is not an Arrow IPC file (${(e as Error).message})`, {
+      cause: e,
+    });
   }
 }
 
 /**
- * A dataset cached as an Arrow file: read from `path` when it exists, otherwise built by `loader`,
- * written atomically to `path` (see `writeArrowFile`) and returned. Delete the file to rebuild.
- * With a lossy `dtype` ("float32") the first call returns the stored (rounded) values too, so
- * every call gives the same numbers.
+ * A dataset cached as an Arrow file: read from `path` when it holds a valid cache, otherwise
+ * built by `loader`, written atomically to `path` with its checksum `<path>.sha256` (see
+ * `writeArrowFile`) and returned. A cache that is empty, truncated, corrupt (its SHA-256 does not
+ * match), has no checksum (written by an older version) or is not a dataset table is rebuilt,
+ * after `onRebuild` (default `console.warn`) is told why, naming the file; errors of the file
+ * system itself (permissions, …) are thrown. Delete the file to rebuild. With a lossy `dtype`
+ * ("float32") the first call returns the stored (rounded) values too, so every call gives the
+ * same numbers.
  *
  * @example
  * ```ts
@@ -278,23 +332,72 @@ export async function readArrowFile(path: string): Promise<Table> {
  * const b = await cachedDataset(`${dir}/spiral.arrow`, load); // from the file
  * assert.equal(builds, 1);
  * assert.deepEqual(b, a);
+ * await Deno.writeFile(`${dir}/spiral.arrow`, new Uint8Array(0)); // a cache emptied by accident
+ * const why: string[] = [];
+ * assert.deepEqual(await cachedDataset(`${dir}/spiral.arrow`, load, { onRebuild: (m) => why.push(m) }), a);
+ * assert.equal(builds, 2);
+ * assert.match(why[0], /spiral\.arrow is empty \(0 bytes\)/);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function cachedDataset(
   path: string,
   loader: () => Dataset | Promise<Dataset>,
-  { dtype = "float64" }: { dtype?: PixelType } = {},
+  { dtype = "float64", onRebuild = (message: string) => console.warn(message) }: {
+    dtype?: PixelType;
+    onRebuild?: (message: string) => void;
+  } = {},
 ): Promise<Dataset> {
   try {
-    return tableToDataset(await readArrowFile(path));
+    return tableToDataset(await readArrowFile(path, { checksum: true }));
   } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
+    const fsError = Object.values(Deno.errors).some((type) => e instanceof type);
+    if (fsError && !(e instanceof Deno.errors.NotFound)) throw e;
+    if (!fsError) {
+      onRebuild(`cachedDataset: rebuilding the cache ${path}: ${(e as Error).message}`);
+    }
   }
   const dataset = await loader();
   const table = datasetToTable(dataset, { dtype });
-  await writeArrowFile(path, table);
+  await writeArrowFile(path, table, { checksum: true });
   return dtype === "float32" ? tableToDataset(table) : dataset;
+}
+
+// ---- helpers ----------------------------------------------------------------------------------
+
+/** The first (and last) bytes of an Arrow IPC file. */
+const MAGIC = "ARROW1";
+
+function sha256(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** Checks `bytes` (read from `path`) against the checksum file `<path>.sha256`. */
+async function verifySha256(path: string, bytes: Uint8Array): Promise<void> {
+  const line = await Deno.readTextFile(`${path}.sha256`).catch((e) => {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+    throw new Error(`readArrowFile: ${path} has no checksum file ${path}.sha256`, { cause: e });
+  });
+  const expected = /^([0-9a-f]{64})\s/.exec(line)?.[1];
+  if (expected === undefined) {
+    throw new Error(`readArrowFile: ${path}.sha256 does not start with a SHA-256 (64 hex digits)`);
+  }
+  const actual = sha256(bytes);
+  if (actual !== expected) {
+    throw new Error(
+      `readArrowFile: ${path} is corrupt: its SHA-256 is ${actual} (${bytes.length} bytes), ` +
+        `${path}.sha256 says ${expected}`,
+    );
+  }
+}
+
+async function readFile(path: string): Promise<Uint8Array> {
+  try {
+    return await Deno.readFile(path);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+    throw new Deno.errors.NotFound(`readArrowFile: ${path} is missing`, { cause: e });
+  }
 }
 
 function column(op: string, table: Table, name: string): Vector {

@@ -26,7 +26,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Matrix, shapeOf } from "../matrix.ts";
 import type { Dataset } from "./dataset.ts";
-import { type DownloadProgress, downloadVerified, removeIfExists } from "./download.ts";
+import {
+  type DownloadOptions,
+  downloadVerified,
+  removeIfExists,
+  removeOnSignal,
+  removeStaleTemps,
+} from "./download.ts";
 import { extractTar } from "./tar.ts";
 
 /** The official binary archive. */
@@ -58,6 +64,8 @@ export const CIFAR10_FILES: readonly string[] = [
 ];
 
 const PIXELS = CIFAR10_RECORD_BYTES - 1;
+/** Name prefix of the temporary folder `downloadCifar10` works in. */
+const WORK_PREFIX = ".cifar-10-download-";
 const PLANE = CIFAR10_SIDE * CIFAR10_SIDE;
 
 /** Training and test sets, as `loadCifar10` returns them. */
@@ -265,26 +273,34 @@ export async function checkCifar10Dir(dir: string): Promise<string[]> {
   return problems;
 }
 
-/** Options of `downloadCifar10`. */
-export interface DownloadCifar10Options {
+/**
+ * Options of `downloadCifar10`: where from and to, the expected MD5, and the progress callback,
+ * abort signal and timeouts of `downloadFile` (`connectTimeoutMs`, `idleTimeoutMs`,
+ * `minBytesPerSecond`).
+ *
+ * @example
+ * ```ts
+ * import type { DownloadCifar10Options } from "./cifar10.ts";
+ * const options: DownloadCifar10Options = { outDir: "/tmp/cifar-10-batches-bin", idleTimeoutMs: 120_000 };
+ * ```
+ */
+export interface DownloadCifar10Options extends DownloadOptions {
   /** Archive URL (default `CIFAR10_URL`). */
   url?: string;
   /** Where the batch files go (default `CIFAR10_DIR`). */
   outDir?: string;
   /** Expected MD5 of the archive (default `CIFAR10_MD5`). */
   md5?: string;
-  /** Download progress, called per chunk. */
-  onProgress?: (progress: DownloadProgress) => void;
-  /** Aborts the download. */
-  signal?: AbortSignal;
 }
 
 /**
  * Downloads and unpacks CIFAR-10 into `outDir`, safely: the archive goes to a temporary folder
- * next to `outDir`, its MD5 is checked before anything is extracted, the batches are unpacked and
- * checked there, and only then renamed to `outDir`. The temporary folder is removed on success and
- * on every failure. Does nothing when `outDir` is already complete (`downloaded: false`); refuses
- * to touch an incomplete existing `outDir`.
+ * `.cifar-10-download-<pid>-<random>` next to `outDir`, its MD5 is checked before anything is
+ * extracted, the batches are unpacked and checked there, and only then renamed to `outDir`. The
+ * temporary folder is removed on success, on every failure (timeouts included: see
+ * `DownloadOptions`) and on SIGINT / SIGTERM; such folders left by a killed run are removed by the
+ * next call (see `removeStaleTemps`). Does nothing when `outDir` is already complete
+ * (`downloaded: false`); refuses to touch an incomplete existing `outDir`.
  *
  * @example
  * ```ts
@@ -300,9 +316,11 @@ export interface DownloadCifar10Options {
  * ```
  */
 export async function downloadCifar10(
-  { url = CIFAR10_URL, outDir = CIFAR10_DIR, md5 = CIFAR10_MD5, onProgress, signal }:
+  { url = CIFAR10_URL, outDir = CIFAR10_DIR, md5 = CIFAR10_MD5, ...options }:
     DownloadCifar10Options = {},
 ): Promise<{ dir: string; downloaded: boolean; bytes: number }> {
+  const parent = join(outDir, "..");
+  await removeStaleTemps(parent, WORK_PREFIX);
   const problems = await checkCifar10Dir(outDir);
   if (problems.length === 0) return { dir: outDir, downloaded: false, bytes: 0 };
   if (await exists(outDir)) {
@@ -311,12 +329,12 @@ export async function downloadCifar10(
         `remove it and run again`,
     );
   }
-  const parent = join(outDir, "..");
   await Deno.mkdir(parent, { recursive: true });
-  const work = await Deno.makeTempDir({ dir: parent, prefix: ".cifar-10-download-" });
+  const work = await Deno.makeTempDir({ dir: parent, prefix: `${WORK_PREFIX}${Deno.pid}-` });
+  using _guard = removeOnSignal(work);
   try {
     const archive = join(work, "cifar-10-binary.tar.gz");
-    const { bytes } = await downloadVerified(url, archive, { md5, onProgress, signal });
+    const { bytes } = await downloadVerified(url, archive, { md5, ...options });
     const unpacked = join(work, "unpacked");
     using file = await Deno.open(archive);
     await extractTar(file.readable, unpacked, { gzip: true, name: archive });

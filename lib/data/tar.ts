@@ -1,10 +1,14 @@
 /**
- * Archives: gzip through the web-standard `CompressionStream` / `DecompressionStream`, and a small
- * streaming reader (plus writer) for ustar tar archives, enough to unpack `cifar-10-binary.tar.gz`.
+ * Archives: gzip through the web-standard `CompressionStream` and gunzip through `node:zlib` (which,
+ * unlike `DecompressionStream`, reads multi-member files like `gunzip`), and a small streaming
+ * reader (plus writer) for ustar tar archives, enough to unpack `cifar-10-binary.tar.gz`.
  *
  * A tar archive is a sequence of 512-byte blocks: a header block per entry (name, octal size,
  * type flag, checksum), then the entry's bytes padded to a whole block, and two zero blocks at the
  * end. Extraction refuses absolute paths and `..` so an archive cannot write outside its target.
+ *
+ * (Over 400 lines: gunzip and the tar reader work as one pipeline to unpack a .tar.gz stream, and
+ * the reader's helpers are private to it.)
  *
  * @example
  * ```ts
@@ -18,6 +22,8 @@
  * @module
  */
 import { dirname, join } from "node:path";
+import { Duplex } from "node:stream";
+import { createGunzip } from "node:zlib";
 
 const BLOCK = 512;
 
@@ -63,7 +69,9 @@ export async function gzip(bytes: Uint8Array): Promise<Uint8Array<ArrayBuffer>> 
 }
 
 /**
- * Decompresses gzip bytes; truncated or corrupt input throws an Error naming `name`.
+ * Decompresses gzip bytes like `gunzip` does: concatenated members give their outputs one after
+ * the other, and zero padding after the last member is ignored (see `gunzipStream`). Truncated or
+ * corrupt input throws an Error naming `name`.
  *
  * @example
  * ```ts
@@ -71,6 +79,8 @@ export async function gzip(bytes: Uint8Array): Promise<Uint8Array<ArrayBuffer>> 
  * import { gunzip, gzip } from "./tar.ts";
  * const packed = await gzip(new Uint8Array([1, 2, 3]));
  * assert.deepEqual(await gunzip(packed), new Uint8Array([1, 2, 3]));
+ * const twice = new Uint8Array([...packed, ...packed, 0, 0, 0]); // two members, zero padding
+ * assert.deepEqual(await gunzip(twice), new Uint8Array([1, 2, 3, 1, 2, 3]));
  * await assert.rejects(gunzip(packed.subarray(0, 10), "x.gz"), /x\.gz: truncated or corrupt gzip/);
  * ```
  */
@@ -82,8 +92,12 @@ export async function gunzip(
 }
 
 /**
- * Decompresses a gzip byte stream; a truncated or corrupt stream errors with a message naming
- * `name`. Cancelling the result cancels `source`.
+ * Decompresses a gzip byte stream the way `gunzip` reads a file: a stream of several gzip members
+ * (e.g. `cat a.gz b.gz`) gives the members' outputs concatenated; zero bytes after a member end the
+ * stream (tape padding: they, and anything after them, are ignored); any other data after a member
+ * must be another member. A stream that does not start with the gzip magic number, or is
+ * truncated or corrupt (bad CRC or length), errors with a message naming `name`. Cancelling the
+ * result cancels `source`. (The web `DecompressionStream` stops at the first member.)
  *
  * @example
  * ```ts
@@ -98,24 +112,52 @@ export function gunzipStream(
   source: ReadableStream<Uint8Array>,
   name = "gzip data",
 ): ReadableStream<Uint8Array> {
-  const bytes = source as ReadableStream<BufferSource>;
-  const reader = bytes.pipeThrough(new DecompressionStream("gzip")).getReader();
+  const inflate = Duplex.toWeb(createGunzip()) as ReadableWritablePair<Uint8Array, Uint8Array>;
+  const input = source.getReader(), output = inflate.readable.getReader();
+  const writer = inflate.writable.getWriter();
+  let failure: unknown; // the first error of the input side
+  (async () => {
+    try {
+      let head: number[] = []; // the first two bytes, until checked
+      for (let r = await input.read(); !r.done; r = await input.read()) {
+        if (head.length < 2) {
+          head = [...head, ...r.value.subarray(0, 2 - head.length)];
+          if (head.length === 2 && (head[0] !== 0x1f || head[1] !== 0x8b)) {
+            const hex = head.map((b) => b.toString(16).padStart(2, "0")).join(" ");
+            throw new Error(`invalid gzip header: starts with ${hex}, not 1f 8b`);
+          }
+        }
+        await writer.write(r.value);
+      }
+      await writer.close();
+    } catch (e) {
+      failure ??= e;
+      await input.cancel(e).catch(() => {});
+      await writer.abort(e).catch(() => {});
+    }
+  })();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const { done, value } = await reader.read();
+        const { done, value } = await output.read();
         if (done) controller.close();
         else controller.enqueue(value);
       } catch (e) {
+        await input.cancel(e).catch(() => {});
+        const error = (failure ?? e) as Error;
+        // zlib's words for bytes after a member that are not a gzip header.
+        const why = error.message === "incorrect header check"
+          ? "data after a gzip member is neither another member nor zero padding"
+          : error.message;
         controller.error(
-          new Error(`${name}: truncated or corrupt gzip data (${(e as Error).message})`, {
-            cause: e,
-          }),
+          new Error(`${name}: truncated or corrupt gzip data (${why})`, { cause: e }),
         );
       }
     },
     async cancel(reason) {
-      await reader.cancel(reason);
+      await Promise.all(
+        [input.cancel(reason), output.cancel(reason)].map((p) => p.catch(() => {})),
+      );
     },
   });
 }
