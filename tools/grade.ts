@@ -63,11 +63,23 @@ async function main(argv: string[]): Promise<number> {
   if (auto && auto !== resolve(REPO_ROOT)) {
     // An autograder folder is graded by its own grader (its tests, harness and lib belong
     // together): run its tools/grade.ts with the same arguments.
+    const own = join(auto, "tools", "grade.ts");
+    if (!(await Deno.stat(own).then((s) => s.isFile, () => false))) {
+      const e = new Error(`--autograder ${auto}: no grader there (${own} is missing)`);
+      console.error(`grading failed: ${e.message}`);
+      if (!values.all) {
+        await Deno.mkdir(dirname(resolve(singleOut)), { recursive: true });
+        await Deno.writeTextFile(singleOut, JSON.stringify(failedResults(e), null, 2) + "\n");
+      }
+      return 1;
+    }
     const args = [...argv];
     if (!values.out) args.push("--out", singleOut);
     const child = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", join(auto, "tools", "grade.ts"), ...args],
+      args: ["run", "-A", own, ...args],
       stdin: "null",
+      stdout: "inherit",
+      stderr: "inherit",
     }).output();
     return child.code;
   }

@@ -14,7 +14,7 @@
  */
 import { DEFAULT_LIMITS, type Limits } from "./limits.ts";
 import { SandboxError, SandboxProcess } from "./sandbox_process.ts";
-import { type SandboxSpec, writeEntry } from "./session.ts";
+import { cleanPaths, type SandboxSpec, writeEntry } from "./session.ts";
 import { importsOutside } from "./typecheck.ts";
 import { join } from "node:path";
 
@@ -98,7 +98,9 @@ export async function prepareSandbox(o: PrepareOptions): Promise<Prepared> {
       });
       const status = p.ready[m];
       if (!status) broken.set(m, "the sandbox did not import it");
-      else if ("error" in status) broken.set(m, `${status.error.name}: ${status.error.message}`);
+      else if ("error" in status) {
+        broken.set(m, cleanPaths(`${status.error.name}: ${status.error.message}`, o.workspace));
+      }
     } catch (e) {
       const why = e instanceof SandboxError && e.kind === "limit" && e.limit === "wall"
         ? `importing it did not finish within ${importSeconds} s (an infinite loop at the top ` +

@@ -188,7 +188,8 @@ export class TestSession {
     const status = p.ready[path];
     if (!status) throw new Error(`cannot load ${path}: the sandbox did not import it`);
     if ("error" in status) {
-      throw new Error(`cannot load ${path}: ${status.error.name}: ${status.error.message}`);
+      const why = cleanPaths(`${status.error.name}: ${status.error.message}`, this.#spec.workspace);
+      throw new Error(`cannot load ${path}: ${why}`);
     }
     const out: Record<string, RemoteFunction> = {};
     for (const name of names) {
@@ -234,7 +235,10 @@ export class TestSession {
       wire = await p.request(msg);
     } catch (e) {
       if (e instanceof SandboxError && e.kind === "thrown") {
-        throw new StudentError(e.message, cleanStack(e.remoteStack ?? "", this.#spec.workspace));
+        throw new StudentError(
+          cleanPaths(e.message, this.#spec.workspace),
+          cleanStack(e.remoteStack ?? "", this.#spec.workspace),
+        );
       }
       throw e;
     }
@@ -317,11 +321,28 @@ export class StudentError extends Error {
   }
 }
 
+/**
+ * Text for a student: workspace paths made relative, the grader's own location cut.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { cleanPaths } from "./session.ts";
+ * assert.equal(cleanPaths("at file:///tmp/ws/lib/a.ts:1:2", "/tmp/ws"), "at lib/a.ts:1:2");
+ * ```
+ */
+export function cleanPaths(text: string, workspace: string): string {
+  const judge = new URL("../../", import.meta.url);
+  let s = text;
+  for (const prefix of [pathToFileURL(workspace).href + "/", workspace + "/", judge.href]) {
+    s = s.split(prefix).join("");
+  }
+  return s.split(judge.pathname).join("");
+}
+
 function cleanStack(stack: string, workspace: string): string {
   return stack.split("\n").filter((l) => /^\s+at /.test(l))
-    .map((l) =>
-      l.split(pathToFileURL(workspace).href + "/").join("").split(workspace + "/").join("")
-    )
+    .map((l) => cleanPaths(l, workspace))
     .filter((l) => !/sandbox_entry\.ts|grader\/sandbox\//.test(l))
     .slice(0, 6).join("\n");
 }

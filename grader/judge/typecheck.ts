@@ -96,10 +96,19 @@ export async function typeErrors(
   const text = clean(stderr, cwd, 200_000);
   const blocks = splitCheckOutput(text);
   if (!ownOnly) return blocks.length ? blocks : [text || "deno check failed"];
-  return blocks.filter((block) => {
-    const at = [...block.matchAll(/^\s+at (\S+?):\d+:\d+$/gm)].map((m) => m[1]);
-    return at.length > 0 && at.every(inside);
-  }).map((b) => b.length > 2000 ? `${b.slice(0, 2000)}\n…` : b);
+  // An error counts when its own location is in the student's files; its related information
+  // (which may point into other files) is cut.
+  const own: string[] = [];
+  for (const block of blocks) {
+    const lines = block.split("\n");
+    const at = lines.findIndex((l) => /^\s+at \S+?:\d+:\d+$/.test(l));
+    if (at < 0) continue;
+    const path = /^\s+at (\S+?):\d+:\d+$/.exec(lines[at])![1];
+    if (!inside(path)) continue;
+    const text = lines.slice(0, at + 1).join("\n");
+    own.push(text.length > 2000 ? `${text.slice(0, 2000)}\n…` : text);
+  }
+  return own;
 }
 
 /**

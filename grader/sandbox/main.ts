@@ -116,11 +116,27 @@ export async function serve(setup: SandboxSetup): Promise<void> {
   const status: Record<string, Wire> = {};
   const wanted = (Deno.args.find((a) => a.startsWith("--modules=")) ?? "--modules=")
     .slice("--modules=".length).split(",").filter(Boolean);
+  // A promise rejected and never handled while a module is imported would end the process under
+  // `deno run`; here the module counts as not loaded, with that rejection as the reason.
+  const rejections: unknown[] = [];
+  globalThis.addEventListener("unhandledrejection", (e) => {
+    e.preventDefault();
+    rejections.push(e.reason);
+  });
   for (const path of wanted) {
     try {
       const importer = setup.modules[path];
       if (!importer) throw new Error(`${path} is not a graded module`);
       const mod = await importer();
+      // One turn of the event loop, so that such rejections are reported now.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (rejections.length) {
+        const reason = rejections.splice(0)[0];
+        const what = reason instanceof Error
+          ? `${reason.name}: ${reason.message}`
+          : safeString(reason);
+        throw new Error(`an unhandled promise rejection while importing it: ${what}`);
+      }
       loaded[path] = mod;
       const exports: Record<string, string> = {};
       for (const k of Object.keys(mod)) {
