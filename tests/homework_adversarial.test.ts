@@ -108,7 +108,8 @@ import {
 } from "../grader/judge/manifest.ts";
 import { findRegions, replaceRegion } from "../grader/release/markers.ts";
 import { type GradescopeResults, validateResults } from "../grader/judge/results.ts";
-import { buildBase, copyTree } from "../grader/judge/workspace.ts";
+import { buildBase } from "../grader/release/base.ts";
+import { copyTree } from "../grader/judge/workspace.ts";
 import { toFileUrl } from "../grader/judge/paths.ts";
 import * as code from "./fixtures/homework/adversarial.ts";
 

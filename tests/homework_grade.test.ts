@@ -26,7 +26,7 @@ import {
   resultsMarkdown,
   validateResults,
 } from "../grader/judge/results.ts";
-import { buildBase } from "../grader/judge/workspace.ts";
+import { buildBase } from "../grader/release/base.ts";
 import { unzipEntries, zipEntries } from "../grader/judge/zip.ts";
 
 const manifest = await loadManifest(join(REPO_ROOT, "assignments", "assignments.json"));

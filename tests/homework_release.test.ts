@@ -103,8 +103,8 @@ Deno.test("release: the student edition is a complete repo without solutions or 
       .test(f) || f.endsWith("gradebook.ts")
   );
   assert.deepEqual(tooling, [], "no release or instructor grading tooling");
-  // The marker tooling only as an import of grader/judge/workspace.ts, which `check` needs.
-  assert.deepEqual(files.filter((f) => f.endsWith("markers.ts")), ["grader/release/markers.ts"]);
+  // No instructor tooling: nothing of grader/release/ (markers, stubbing, release).
+  assert.deepEqual(files.filter((f) => f.startsWith("grader/release/")), []);
   const tasks = JSON.parse(await Deno.readTextFile(join(student, "deno.json"))).tasks;
   assert.deepEqual(Object.keys(tasks).sort(), ["check", "data:cifar10", "lab", "test"]);
   assert.equal(tasks.check, "deno run -A tools/check.ts");

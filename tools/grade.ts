@@ -21,7 +21,7 @@ import { type GradingSource, manifestPath } from "../grader/judge/grade.ts";
 import { gradeAll, gradeToFile } from "../grader/judge/gradebook.ts";
 import { loadManifest } from "../grader/judge/manifest.ts";
 import { failedResults } from "../grader/judge/results.ts";
-import { buildBase } from "../grader/judge/workspace.ts";
+import { buildBase } from "../grader/release/base.ts";
 
 const USAGE = `usage: deno task grade <submission dir or zip> [--assignment A1] [--out results.json]
        deno task grade --all <folder> [--assignment A1] [--out dir] [-j N]

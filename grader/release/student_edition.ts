@@ -18,7 +18,8 @@ import { dirname, join } from "node:path";
 import { type Manifest, studentManifest } from "../judge/manifest.ts";
 import { findRegions, notebookRegions, stubNotebook, stubSource } from "./markers.ts";
 import { type Notebook, readNotebook, sourceOf } from "../../tools/notebooks.ts";
-import { copyStubbed, copyTree } from "../judge/workspace.ts";
+import { copyStubbed } from "./base.ts";
+import { copyTree } from "../judge/workspace.ts";
 import { listFiles } from "../judge/zip.ts";
 
 /**
