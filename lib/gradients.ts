@@ -3,6 +3,10 @@
  * `gradient_check.py`: the analytic gradient is fast and exact but easy to get wrong; the numerical
  * one is slow and approximate but easy to get right, so we compare them.
  *
+ * Every function here refuses a NaN or ±∞ in its matrices (a `NonFiniteError` naming the entry)
+ * and a function `f` that returns anything but a finite number at a perturbed point (naming the
+ * coordinate), so a gradient is never silently NaN.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -14,7 +18,7 @@
  * ```
  * @module
  */
-import { assertSameShape, Matrix } from "./matrix.ts";
+import { assertFinite, assertSameShape, Matrix } from "./matrix.ts";
 import { type Seed, toRng } from "./random.ts";
 
 /** Options of the finite-difference gradients. */
@@ -47,7 +51,7 @@ export function evalNumericalGradient(
   x: Matrix,
   { h = 1e-5, method = "centered" }: NumericalGradientOptions = {},
 ): Matrix {
-  checkStep(h);
+  checkArgs("evalNumericalGradient", f, x, h, method);
   // BEGIN SOLUTION
   const grad = new Matrix(x.rows, x.cols);
   const fx = method === "forward" ? f(x) : 0;
@@ -80,18 +84,32 @@ export function evalNumericalGradientArray(
   df: Matrix,
   { h = 1e-5 }: { h?: number } = {},
 ): Matrix {
-  checkStep(h);
+  const op = "evalNumericalGradientArray";
+  checkArgs(op, f, x, h, "centered");
+  assertFinite(op, "df", df);
   const grad = new Matrix(x.rows, x.cols);
   for (let i = 0; i < x.data.length; i++) {
     const old = x.data[i];
-    x.data[i] = old + h;
-    const pos = f(x);
-    x.data[i] = old - h;
-    const neg = f(x);
-    x.data[i] = old;
-    assertSameShape("evalNumericalGradientArray: f(x) vs df", pos, df);
+    let pos: Matrix, neg: Matrix;
+    try {
+      x.data[i] = old + h;
+      pos = f(x);
+      x.data[i] = old - h;
+      neg = f(x);
+    } finally {
+      x.data[i] = old;
+    }
+    if (!(pos instanceof Matrix) || !(neg instanceof Matrix)) {
+      throw new TypeError(`${op}: f must return a Matrix, got ${typeof pos}`);
+    }
+    assertSameShape(`${op}: f(x) vs df`, pos, df);
+    assertSameShape(`${op}: f(x) vs df`, neg, df);
     let s = 0;
     for (let t = 0; t < df.data.length; t++) s += (pos.data[t] - neg.data[t]) * df.data[t];
+    if (!Number.isFinite(s)) { // find which value of f was not finite
+      assertFinite(op, `f(x + h at ${at(x, i)})`, pos);
+      assertFinite(op, `f(x − h at ${at(x, i)})`, neg);
+    }
     grad.data[i] = s / (2 * h);
   }
   return grad;
@@ -132,14 +150,19 @@ export function gradCheckSparse(
   analyticGrad: Matrix,
   { numChecks = 10, h = 1e-5, seed = 0 }: { numChecks?: number; h?: number; seed?: Seed } = {},
 ): GradCheckRecord[] {
+  const op = "gradCheckSparse";
+  checkArgs(op, f, x, h, "centered");
+  assertFinite(op, "analyticGrad", analyticGrad);
   assertSameShape("gradCheckSparse: x vs analyticGrad", x, analyticGrad);
-  checkStep(h);
   if (x.size === 0) throw new RangeError("gradCheckSparse: x has no entries");
+  if (!Number.isInteger(numChecks) || numChecks < 0) {
+    throw new RangeError(`gradCheckSparse: numChecks must be an integer ≥ 0, got ${numChecks}`);
+  }
   const rng = toRng(seed);
   const out: GradCheckRecord[] = [];
   for (let t = 0; t < numChecks; t++) {
     const index = rng.int(0, x.size);
-    const numerical = partial(f, x, index, h, "centered", 0);
+    const numerical = partial(f, x, index, h, "centered", 0, op);
     const analytic = analyticGrad.data[index];
     out.push({
       index,
@@ -155,7 +178,8 @@ export function gradCheckSparse(
 
 /**
  * Relative error as CS231n defines it: max |a − b| / max(1e-8, |a| + |b|), over all entries for
- * matrices. Below 1e-7 is what a correct gradient usually gives.
+ * matrices. Below 1e-7 is what a correct gradient usually gives. A NaN or ±∞ is an error, not a
+ * NaN result that would quietly fail every `< 1e-7` test.
  *
  * @example
  * ```ts
@@ -167,11 +191,18 @@ export function gradCheckSparse(
  */
 export function relError(a: Matrix | number, b: Matrix | number): number {
   if (typeof a === "number" && typeof b === "number") {
+    if (!Number.isFinite(a) || !Number.isFinite(b)) {
+      throw new RangeError(
+        `relError: ${Number.isFinite(a) ? `b is ${b}` : `a is ${a}`}, not a finite number`,
+      );
+    }
     return Math.abs(a - b) / Math.max(1e-8, Math.abs(a) + Math.abs(b));
   }
   if (typeof a === "number" || typeof b === "number") {
     throw new TypeError("relError: compare two numbers or two matrices, not a mix");
   }
+  assertFinite("relError", "a", a);
+  assertFinite("relError", "b", b);
   assertSameShape("relError", a, b);
   let worst = 0;
   for (let i = 0; i < a.data.length; i++) {
@@ -188,25 +219,50 @@ function partial(
   h: number,
   method: "centered" | "forward",
   fx: number,
+  op = "evalNumericalGradient",
 ): number {
   const old = x.data[i];
   try {
     x.data[i] = old + h;
-    const fPlus = f(x);
-    if (method === "forward") return (fPlus - fx) / h;
+    const fPlus = checkValue(op, f(x), x, i, "+ h");
+    if (method === "forward") return (fPlus - checkValue(op, fx, x, i, "")) / h;
     if (method !== "centered") {
       throw new RangeError(`numerical gradient: unknown method "${method}"`);
     }
     x.data[i] = old - h;
-    const fMinus = f(x);
+    const fMinus = checkValue(op, f(x), x, i, "− h");
     return (fPlus - fMinus) / (2 * h);
   } finally {
     x.data[i] = old;
   }
 }
 
-function checkStep(h: number): void {
-  if (!(h > 0) || !Number.isFinite(h)) {
-    throw new RangeError(`numerical gradient: step h must be > 0, got ${h}`);
+/** `v` if it is a finite number, else an error naming the coordinate being perturbed. */
+function checkValue(op: string, v: unknown, x: Matrix, i: number, step: string): number {
+  if (typeof v === "number" && Number.isFinite(v)) return v;
+  const where = step ? `at x with ${at(x, i)} ${step}` : "at x";
+  if (typeof v !== "number") {
+    throw new TypeError(
+      `${op}: f returned ${v === null ? "null" : typeof v} ${where}; f must return a number ` +
+        "(for a loss that returns { loss, dW }, pass (W) => lossFn(W, …).loss)",
+    );
+  }
+  throw new RangeError(`${op}: f returned ${v} ${where}; f must return a finite number`);
+}
+
+/** `x[r,c]` for flat index i. */
+function at(x: Matrix, i: number): string {
+  return `x[${Math.floor(i / x.cols)},${i % x.cols}]`;
+}
+
+/** The checks every numerical gradient makes before perturbing anything. */
+function checkArgs(op: string, f: unknown, x: Matrix, h: number, method: string): void {
+  if (typeof f !== "function") throw new TypeError(`${op}: f must be a function, got ${typeof f}`);
+  assertFinite(op, "x", x);
+  if (typeof h !== "number" || !(h > 0) || !Number.isFinite(h)) {
+    throw new RangeError(`${op}: step h must be > 0, got ${h} (a small finite number like 1e-5)`);
+  }
+  if (method !== "centered" && method !== "forward") {
+    throw new RangeError(`${op}: unknown method "${method}" (use "centered" or "forward")`);
   }
 }

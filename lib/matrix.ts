@@ -3,7 +3,14 @@
  * cut down to what the lessons need). Vectors are 1×C (row) or N×1 (column) matrices.
  *
  * Every operation returns a new matrix unless its name says "InPlace". Shape mismatches throw a
- * `RangeError` naming the operation and both shapes.
+ * `RangeError` naming the operation and both shapes. Dimensions must be non-negative integers
+ * (a string such as `"3"` is a `TypeError`), and a shape needing more than `MAX_MATRIX_BYTES` is
+ * refused before anything is allocated.
+ *
+ * Reductions follow numpy: `max`/`min` are NaN, and `argmax`/`argmin` the index of the first NaN,
+ * as soon as the entries they reduce hold a NaN. A reduction without an identity (`max`, `min`,
+ * `argmax`, `argmin`, `mean`) over an empty axis (or of an empty matrix) throws a `RangeError`
+ * naming the operation and the shape; `sum` and `sumOfSquares` of nothing are 0, their identity.
  *
  * (This file is longer than the others on purpose: `Matrix` is one class, and keeping its whole
  * numpy-like surface in one place lets a student read it top to bottom. Products live in
@@ -40,6 +47,140 @@ export function shapeOf(m: { rows: number; cols: number }): string {
 }
 
 /**
+ * The most memory one matrix may take: 4 GiB, i.e. 2²⁹ float64 entries. That holds the whole
+ * CIFAR-10 training set (50000×3073, 1.23 GB) and its full test-by-train distance matrix
+ * (10000×50000, 4 GB), far more than the lessons use; a larger shape is almost always a typo
+ * (1e9 rows) and is refused before allocating, naming the bytes it would need, instead of taking
+ * the machine's memory. Raise it here if you really need bigger matrices.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix, MAX_MATRIX_BYTES } from "./matrix.ts";
+ * assert.equal(MAX_MATRIX_BYTES, 2 ** 32);
+ * assert.throws(() => Matrix.zeros(1e5, 1e5), /zeros: \(100000×100000\) needs 80 GB/);
+ * ```
+ */
+export const MAX_MATRIX_BYTES = 2 ** 32;
+
+/** The most rows (or columns) a matrix may have: a vector of them fills MAX_MATRIX_BYTES. */
+const MAX_DIM = MAX_MATRIX_BYTES / 8;
+
+/**
+ * Throws unless rows×cols is a shape a matrix can have: each dimension a number (else a
+ * `TypeError` naming it and its value), a non-negative integer, and rows·cols·8 bytes at most
+ * `MAX_MATRIX_BYTES` (else a `RangeError` naming `op`, the shape and the bytes it needs); an empty
+ * matrix may not have more than MAX_MATRIX_BYTES / 8 rows or columns either.
+ * `names` are how messages call the two dimensions.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { assertShape } from "./matrix.ts";
+ * assertShape("demo", 3, 2); // fine
+ * assert.throws(() => assertShape("demo", "3", 2), /demo: rows must be a number, got the string "3"/);
+ * assert.throws(() => assertShape("demo", 2, -1), /demo: cols must be a non-negative integer, got -1/);
+ * assert.throws(() => assertShape("demo", 1e9, 1), /demo: \(1000000000×1\) needs 8 GB/);
+ * ```
+ */
+export function assertShape(
+  op: string,
+  rows: unknown,
+  cols: unknown,
+  names: readonly [string, string] = ["rows", "cols"],
+): void {
+  if (
+    typeof rows === "number" && typeof cols === "number" && Number.isInteger(rows) &&
+    Number.isInteger(cols) && rows >= 0 && cols >= 0 && rows * cols * 8 <= MAX_MATRIX_BYTES &&
+    rows <= MAX_DIM && cols <= MAX_DIM
+  ) return; // the fast path: every matrix operation allocates through here
+  [rows, cols].forEach((v, k) => {
+    if (typeof v !== "number") {
+      throw new TypeError(`${op}: ${names[k]} must be a number, got ${describe(v)}`);
+    }
+    if (!Number.isInteger(v) || v < 0) {
+      throw new RangeError(`${op}: ${names[k]} must be a non-negative integer, got ${v}`);
+    }
+  });
+  const bytes = (rows as number) * (cols as number) * 8;
+  if (bytes > MAX_MATRIX_BYTES) {
+    throw new RangeError(
+      `${op}: (${rows}×${cols}) needs ${formatBytes(bytes)}, more than the ${
+        formatBytes(MAX_MATRIX_BYTES)
+      } one matrix may take (MAX_MATRIX_BYTES)`,
+    );
+  }
+  // An empty matrix with a huge other dimension: its row (or column) vectors would not fit.
+  const [name, v] = (rows as number) > MAX_DIM ? [names[0], rows] : [names[1], cols];
+  throw new RangeError(
+    `${op}: (${rows}×${cols}): ${name} = ${v} is more than the ${MAX_DIM} a matrix may have`,
+  );
+}
+
+/**
+ * The error of `assertFinite`: a `RangeError` naming the operation, the argument and the first
+ * entry that is NaN or ±∞, with those as fields, so that a training loop can tell a diverged model
+ * (`instanceof NonFiniteError`) from other errors.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NonFiniteError } from "./matrix.ts";
+ * const e = new NonFiniteError("demo", "X", 2, 1, NaN);
+ * assert(e instanceof RangeError);
+ * assert.equal(e.message, "demo: X[2,1] is NaN, not a finite number");
+ * ```
+ */
+export class NonFiniteError extends RangeError {
+  /** The operation that refused its input. */
+  readonly op: string;
+  /** The argument holding the value, e.g. `"X"`. */
+  readonly argument: string;
+  /** Row and column of the first non-finite entry (row-major order). */
+  readonly row: number;
+  readonly col: number;
+  /** The entry: NaN, Infinity or -Infinity. */
+  readonly value: number;
+  /** `op: argument[row,col] is value, not a finite number`. */
+  constructor(op: string, argument: string, row: number, col: number, value: number) {
+    super(`${op}: ${argument}[${row},${col}] is ${value}, not a finite number`);
+    this.name = "NonFiniteError";
+    this.op = op;
+    this.argument = argument;
+    this.row = row;
+    this.col = col;
+    this.value = value;
+  }
+}
+
+/**
+ * Throws a `NonFiniteError` (a `RangeError`) naming `op`, `name` and the first entry of `m`, in
+ * row-major order, that is NaN or ±∞: the input check of the losses, gradients and layers. One pass
+ * over the data, no allocation. Anything but a Matrix is a `TypeError`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { assertFinite, Matrix } from "./matrix.ts";
+ * assertFinite("demo", "X", Matrix.ones(2, 2)); // fine
+ * const X = Matrix.zeros(3, 2).set(2, 1, NaN);
+ * assert.throws(() => assertFinite("svmLossVectorized", "X", X), /svmLossVectorized: X\[2,1\] is NaN/);
+ * ```
+ */
+export function assertFinite(op: string, name: string, m: Matrix): void {
+  if (!(m instanceof Matrix)) {
+    throw new TypeError(`${op}: ${name} must be a Matrix, got ${describe(m)}`);
+  }
+  const a = m.data;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (v - v !== 0) { // NaN − NaN and ∞ − ∞ are NaN; x − x is 0 for every finite x
+      throw new NonFiniteError(op, name, Math.floor(i / m.cols), i % m.cols, v);
+    }
+  }
+}
+
+/**
  * A dense rows×cols matrix of float64 stored row-major in `data`.
  *
  * @example
@@ -61,12 +202,10 @@ export class Matrix {
 
   /** A rows×cols matrix over `data` (not copied), or of zeros when `data` is omitted. */
   constructor(rows: number, cols: number, data?: Float64Array | ArrayLike<number>) {
-    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
-      throw new RangeError(`Matrix: shape must be non-negative integers, got (${rows}×${cols})`);
-    }
+    assertShape("Matrix", rows, cols);
     this.rows = rows;
     this.cols = cols;
-    if (data === undefined) this.data = new Float64Array(rows * cols);
+    if (data === undefined) this.data = allocate("Matrix", rows, cols);
     else {
       if (data.length !== rows * cols) {
         throw new RangeError(
@@ -81,16 +220,19 @@ export class Matrix {
 
   /** A rows×cols matrix of zeros. */
   static zeros(rows: number, cols: number): Matrix {
+    assertShape("zeros", rows, cols);
     return new Matrix(rows, cols);
   }
 
   /** A rows×cols matrix of ones. */
   static ones(rows: number, cols: number): Matrix {
+    assertShape("ones", rows, cols);
     return Matrix.full(rows, cols, 1);
   }
 
   /** A rows×cols matrix filled with `value`. */
   static full(rows: number, cols: number, value: number): Matrix {
+    assertShape("full", rows, cols);
     const m = new Matrix(rows, cols);
     m.data.fill(value);
     return m;
@@ -98,6 +240,7 @@ export class Matrix {
 
   /** The n×n identity matrix. */
   static eye(n: number): Matrix {
+    assertShape("eye", n, n, ["n", "n"]);
     const m = new Matrix(n, n);
     for (let i = 0; i < n; i++) m.data[i * n + i] = 1;
     return m;
@@ -131,6 +274,7 @@ export class Matrix {
 
   /** Samples from N(0, 1) (scale with `.mul(std)`), drawn from `seed` (a number or an `Rng`). */
   static randn(rows: number, cols: number, seed?: Seed): Matrix {
+    assertShape("randn", rows, cols);
     const rng = toRng(seed);
     const m = new Matrix(rows, cols);
     for (let i = 0; i < m.data.length; i++) m.data[i] = rng.normal();
@@ -139,6 +283,7 @@ export class Matrix {
 
   /** Samples from U[0, 1), drawn from `seed` (a number or an `Rng`). */
   static rand(rows: number, cols: number, seed?: Seed): Matrix {
+    assertShape("rand", rows, cols);
     const rng = toRng(seed);
     const m = new Matrix(rows, cols);
     for (let i = 0; i < m.data.length; i++) m.data[i] = rng.random();
@@ -200,6 +345,7 @@ export class Matrix {
 
   /** The same data seen as another shape with the same number of entries (shares memory). */
   reshape(rows: number, cols: number): Matrix {
+    assertShape("reshape", rows, cols);
     if (rows * cols !== this.size) {
       throw new RangeError(`reshape: ${shapeOf(this)} → (${rows}×${cols}): sizes differ`);
     }
@@ -380,42 +526,44 @@ export class Matrix {
       if (this.size === 0) throw new RangeError(`mean: ${shapeOf(this)} has no entries`);
       return this.sum() / this.size;
     }
+    if (axis !== 0 && axis !== 1) throw new RangeError(`mean: axis must be 0 or 1, got ${axis}`);
     const n = axis === 0 ? this.rows : this.cols;
     if (n === 0) throw new RangeError(`mean: axis ${axis} of ${shapeOf(this)} is empty`);
     return this.sum(axis).scaleInPlace(1 / n);
   }
 
-  /** Largest entry, or the largest along an axis. */
+  /** Largest entry, or the largest along an axis; NaN where the entries hold a NaN (numpy's rule). */
   max(): number;
   max(axis: Axis): Matrix;
   max(axis?: Axis): number | Matrix {
-    if (axis === undefined) return this.data[this.argmax()];
+    if (axis === undefined) return this.data[this.#argAll("max", true)];
     return this.#reduce("max", axis, -Infinity);
   }
 
-  /** Smallest entry, or the smallest along an axis. */
+  /** Smallest entry, or the smallest along an axis; NaN where the entries hold a NaN. */
   min(): number;
   min(axis: Axis): Matrix;
   min(axis?: Axis): number | Matrix {
-    if (axis === undefined) return this.data[this.argmin()];
+    if (axis === undefined) return this.data[this.#argAll("min", false)];
     return this.#reduce("min", axis, Infinity);
   }
 
   /**
    * Index of the largest entry (flat, row-major), or along an axis: axis 1 gives each row's
-   * column index (the predicted class), axis 0 each column's row index. Ties go to the first.
+   * column index (the predicted class), axis 0 each column's row index. Ties go to the first; a
+   * NaN beats every number, so the index of the first NaN is returned (numpy's `argmax`).
    */
   argmax(): number;
   argmax(axis: Axis): Int32Array;
   argmax(axis?: Axis): number | Int32Array {
-    return this.#argBest("argmax", axis, (x, best) => x > best);
+    return this.#argBest("argmax", axis, true);
   }
 
-  /** Index of the smallest entry (flat), or along an axis. Ties go to the first. */
+  /** Index of the smallest entry (flat), or along an axis. Ties go to the first; NaN wins. */
   argmin(): number;
   argmin(axis: Axis): Int32Array;
   argmin(axis?: Axis): number | Int32Array {
-    return this.#argBest("argmin", axis, (x, best) => x < best);
+    return this.#argBest("argmin", axis, false);
   }
 
   // ---- rows, stacking -----------------------------------------------------------------------
@@ -434,6 +582,7 @@ export class Matrix {
   /** The rows listed in `indices`, in that order (like `X[idx]`); indices may repeat. */
   gatherRows(indices: ArrayLike<number>): Matrix {
     const c = this.cols;
+    assertShape("gatherRows", indices.length, c);
     const out = new Matrix(indices.length, c);
     for (let t = 0; t < indices.length; t++) {
       const i = indices[t];
@@ -511,47 +660,57 @@ export class Matrix {
 
   #reduce(op: ReduceOp, axis: Axis, init: number): Matrix {
     const { rows: r, cols: c, data: a } = this;
+    if (axis !== 0 && axis !== 1) throw new RangeError(`${op}: axis must be 0 or 1, got ${axis}`);
+    if ((op === "max" || op === "min") && (axis === 0 ? r : c) === 0) {
+      throw new RangeError(`${op}: axis ${axis} of ${shapeOf(this)} is empty`);
+    }
     if (axis === 0) {
       const out = Matrix.full(1, c, init);
       for (let i = 0; i < r; i++) reduceInto(op, out.data, a, i * c);
       return out;
     }
-    if (axis === 1) {
-      const out = Matrix.full(r, 1, init);
-      for (let i = 0; i < r; i++) out.data[i] = reduceRun(op, a, i * c, c, init);
-      return out;
-    }
-    throw new RangeError(`${op}: axis must be 0 or 1, got ${axis}`);
+    const out = Matrix.full(r, 1, init);
+    for (let i = 0; i < r; i++) out.data[i] = reduceRun(op, a, i * c, c, init);
+    return out;
   }
 
-  #argBest(
-    op: string,
-    axis: Axis | undefined,
-    better: (x: number, best: number) => boolean,
-  ): number | Int32Array {
+  /** The flat index of the largest (or smallest) entry, the first NaN's if there is one. */
+  #argAll(op: string, largest: boolean): number {
+    if (this.size === 0) throw new RangeError(`${op}: ${shapeOf(this)} has no entries`);
+    return bestIn(this.data, 0, 1, this.size, largest ? 1 : -1);
+  }
+
+  /** argmax (`largest`) or argmin: ties go to the first index, and the first NaN wins. */
+  #argBest(op: string, axis: Axis | undefined, largest: boolean): number | Int32Array {
     const { rows: r, cols: c, data: a } = this;
-    if (axis === undefined) {
-      if (a.length === 0) throw new RangeError(`${op}: ${shapeOf(this)} has no entries`);
-      let best = 0;
-      for (let i = 1; i < a.length; i++) if (better(a[i], a[best])) best = i;
-      return best;
-    }
+    if (axis === undefined) return this.#argAll(op, largest);
+    const sign = largest ? 1 : -1; // argmin is argmax of −x (NaN stays NaN)
     if (axis !== 0 && axis !== 1) throw new RangeError(`${op}: axis must be 0 or 1, got ${axis}`);
     const [outer, inner] = axis === 1 ? [r, c] : [c, r];
-    if (inner === 0 && outer > 0) {
-      throw new RangeError(`${op}: axis ${axis} of ${shapeOf(this)} is empty`);
-    }
+    if (inner === 0) throw new RangeError(`${op}: axis ${axis} of ${shapeOf(this)} is empty`);
     const out = new Int32Array(outer);
-    const at = axis === 1
-      ? (o: number, t: number) => a[o * c + t]
-      : (o: number, t: number) => a[t * c + o];
     for (let o = 0; o < outer; o++) {
-      let best = 0;
-      for (let t = 1; t < inner; t++) if (better(at(o, t), at(o, best))) best = t;
-      out[o] = best;
+      out[o] = axis === 1 ? bestIn(a, o * c, 1, c, sign) : bestIn(a, o, c, r, sign);
     }
     return out;
   }
+}
+
+/**
+ * The position t < len of the largest `sign·a[off + t·step]`: the first on ties, the first NaN if
+ * there is one (it stops there).
+ */
+function bestIn(a: Float64Array, off: number, step: number, len: number, sign: number): number {
+  let best = 0, bestValue = sign * a[off];
+  if (bestValue !== bestValue) return 0;
+  for (let t = 1; t < len; t++) {
+    const v = sign * a[off + t * step];
+    if (v > bestValue) {
+      best = t;
+      bestValue = v;
+    } else if (v !== v) return t;
+  }
+  return best;
 }
 
 // ---- free functions -----------------------------------------------------------------------
@@ -573,6 +732,7 @@ export function matmul(a: Matrix, b: Matrix): Matrix {
       `matmul: ${shapeOf(a)} · ${shapeOf(b)}: inner sizes ${a.cols} ≠ ${b.rows}`,
     );
   }
+  assertShape("matmul", a.rows, b.cols);
   const out = new Matrix(a.rows, b.cols);
   gemm(a.data, b.data, out.data, a.rows, a.cols, b.cols);
   return out;
@@ -595,6 +755,7 @@ export function matmulTA(a: Matrix, b: Matrix): Matrix {
       `matmulTA: ${shapeOf(a)}ᵀ · ${shapeOf(b)}: inner sizes ${a.rows} ≠ ${b.rows}`,
     );
   }
+  assertShape("matmulTA", a.cols, b.cols);
   const out = new Matrix(a.cols, b.cols);
   gemmTA(a.data, b.data, out.data, a.cols, a.rows, b.cols);
   return out;
@@ -617,6 +778,7 @@ export function matmulTB(a: Matrix, b: Matrix): Matrix {
       `matmulTB: ${shapeOf(a)} · ${shapeOf(b)}ᵀ: inner sizes ${a.cols} ≠ ${b.cols}`,
     );
   }
+  assertShape("matmulTB", a.rows, b.rows);
   const out = new Matrix(a.rows, b.rows);
   gemmTB(a.data, b.data, out.data, a.rows, a.cols, b.rows);
   return out;
@@ -643,6 +805,7 @@ export function hstack(ms: readonly Matrix[]): Matrix {
     }
   }
   const c = ms.reduce((s, m) => s + m.cols, 0);
+  assertShape("hstack", r, c);
   const out = new Matrix(r, c);
   for (let i = 0; i < r; i++) {
     let off = i * c;
@@ -674,7 +837,9 @@ export function vstack(ms: readonly Matrix[]): Matrix {
       );
     }
   }
-  const out = new Matrix(ms.reduce((s, m) => s + m.rows, 0), c);
+  const r = ms.reduce((s, m) => s + m.rows, 0);
+  assertShape("vstack", r, c);
+  const out = new Matrix(r, c);
   let off = 0;
   for (const m of ms) {
     out.data.set(m.data, off);
@@ -711,6 +876,7 @@ function broadcast(op: BinaryOp, sym: string, a: Matrix, b: Matrix | number): Ma
     throw new RangeError(`${op}: ${shapeOf(a)} ${sym} ${shapeOf(b)}: shapes do not broadcast`);
   }
   const r = a.rows === 1 ? b.rows : a.rows, c = a.cols === 1 ? b.cols : a.cols;
+  assertShape(op, r, c); // a column against a row: an outer product, maybe too big
   const out = new Matrix(r, c);
   // Row i of the output from row i (or 0) of each operand, stepping 1 along it (or 0 for a column).
   const ari = a.rows === 1 ? 0 : a.cols, acj = a.cols === 1 ? 0 : 1;
@@ -719,4 +885,37 @@ function broadcast(op: BinaryOp, sym: string, a: Matrix, b: Matrix | number): Ma
     binaryRun(op, out.data, i * c, a.data, i * ari, acj, b.data, i * bri, bcj, c);
   }
   return out;
+}
+
+/** `new Float64Array(rows·cols)`, or a RangeError naming `op`, the shape and the bytes if the
+ * machine cannot provide them (the shape is already within `MAX_MATRIX_BYTES`). */
+function allocate(op: string, rows: number, cols: number): Float64Array {
+  try {
+    return new Float64Array(rows * cols);
+  } catch (e) {
+    throw new RangeError(
+      `${op}: (${rows}×${cols}) needs ${formatBytes(rows * cols * 8)}: ${(e as Error).message}`,
+    );
+  }
+}
+
+/** Bytes in decimal units with 3 significant digits: 8e10 → "80 GB". */
+function formatBytes(bytes: number): string {
+  const units = ["bytes", "kB", "MB", "GB", "TB", "PB"];
+  let k = 0;
+  while (bytes >= 1000 && k < units.length - 1) {
+    bytes /= 1000;
+    k++;
+  }
+  return `${Number(bytes.toPrecision(3))} ${units[k]}`;
+}
+
+/** A value as an error message shows it: `the string "3"`, `undefined`, `an array`. */
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (typeof v === "string") return `the string ${JSON.stringify(v)}`;
+  if (typeof v === "number" || typeof v === "boolean") return `the ${typeof v} ${v}`;
+  if (typeof v === "bigint") return `the bigint ${v}n`;
+  if (Array.isArray(v)) return "an array";
+  return typeof v === "object" ? "an object" : `a ${typeof v}`;
 }

@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { Matrix } from "../lib/matrix.ts";
 import { Rng } from "../lib/random.ts";
-import { checkLabels, gatherLabels, subsample, trainValTestSplit } from "../lib/data/split.ts";
+import {
+  checkClasses,
+  checkLabels,
+  checkNumClasses,
+  gatherLabels,
+  inferNumClasses,
+  subsample,
+  trainValTestSplit,
+} from "../lib/data/split.ts";
 
 /** N×2 data whose row i is [i, −i] and whose label is i mod 7, so every row can be traced. */
 function indexed(N: number) {
@@ -122,4 +130,85 @@ Deno.test("subsample, gatherLabels, checkLabels: errors name the problem", () =>
     name: "RangeError",
     message: "myOp: X (5×2) has 5 rows but y has 1 labels",
   });
+  assert.throws(() => checkLabels("myOp", X, null as unknown as number[]), {
+    name: "TypeError",
+    message: "myOp: y must be an array of labels (Int32Array), got null (object)",
+  });
+  assert.throws(() => checkLabels("myOp", [[1]] as unknown as Matrix, [0]), {
+    name: "TypeError",
+    message: /^myOp: X must be a Matrix, got 1 \(object\)/,
+  });
+});
+
+Deno.test("checkClasses: every label a class 0 … C−1, the first bad one named", () => {
+  checkClasses("op", Int32Array.of(0, 9, 3), 10);
+  checkClasses("op", [], 1);
+  const cases: [unknown, string][] = [
+    [10, "10"],
+    [1e6, "1000000"],
+    [-1, "-1"],
+    [0.5, "0.5"],
+    [NaN, "NaN"],
+    [-Infinity, "-Infinity"],
+    ["3", '"3" (a string)'],
+    [null, "null (object)"],
+  ];
+  for (const [bad, shown] of cases) {
+    const y = [0, 1, bad, 2, bad] as number[];
+    assert.throws(() => checkClasses("op", y, 10), {
+      name: "RangeError",
+      message: `op: y[2] = ${shown} is not a class in 0..9`,
+    });
+  }
+  assert.throws(() => checkClasses("op", [0, 3], 3, "the net has 3 outputs", "yval"), {
+    message: "op: yval[1] = 3 is not a class in 0..2: the net has 3 outputs",
+  });
+});
+
+Deno.test("inferNumClasses: C = max + 1 when every class appears, else the stray label named", () => {
+  assert.equal(inferNumClasses("op", Int32Array.of(1, 0, 2, 2)), 3);
+  assert.equal(inferNumClasses("op", [0]), 1);
+  assert.equal(inferNumClasses("op", []), 0);
+  // 0 … 9 appear, then one stray label: refused at its position.
+  const y = Int32Array.from({ length: 100 }, (_, i) => i % 10);
+  y[17] = 1e6;
+  assert.throws(() => inferNumClasses("LinearSVM.train", y), {
+    name: "RangeError",
+    message: "LinearSVM.train: y[17] = 1000000 is not a class in 0..9: class 10 never appears in " +
+      "y, so the classes were taken to be 0..9; if some classes have no examples here, give the " +
+      "model numClasses (e.g. { numClasses: 10 })",
+  });
+  // A gap: class 1 never appears, so 2 is the first label past it.
+  assert.throws(() => inferNumClasses("op", [0, 2, 0, 3]), /^RangeError: op: y\[1\] = 2 is not/);
+  assert.throws(() => inferNumClasses("op", [0, 2, 0, 3]), /class 1 never appears in y, so the/);
+  // No class 0 at all.
+  assert.throws(() => inferNumClasses("op", [1, 2]), {
+    message: "op: y[0] = 1 is not a class: class 0 never appears in y; if some classes have no " +
+      "examples here, give the model numClasses (e.g. { numClasses: 10 })",
+  });
+  // Not an integer label, before anything else.
+  for (const [bad, shown] of [[NaN, "NaN"], [-2, "-2"], [1.5, "1.5"], [2 ** 31, "2147483648"]]) {
+    assert.throws(() => inferNumClasses("op", [0, 1, bad as number]), {
+      message: `op: y[2] = ${shown} is not a class: labels are integers 0, 1, 2, …`,
+    });
+  }
+  // Labels of any size cost one byte per label, not one per class: 2e9 is refused at once.
+  const t0 = performance.now();
+  assert.throws(
+    () => inferNumClasses("op", [0, 2e9]),
+    /y\[1\] = 2000000000 is not a class in 0..0/,
+  );
+  assert(performance.now() - t0 < 100);
+});
+
+Deno.test("checkNumClasses: an integer from 1 to 2³¹", () => {
+  checkNumClasses("op", 1);
+  checkNumClasses("op", 2 ** 31);
+  for (const bad of [0, -3, 2.5, NaN, Infinity, 2 ** 31 + 1]) {
+    assert.throws(() => checkNumClasses("Softmax", bad), {
+      name: "RangeError",
+      message: `Softmax: numClasses must be an integer from 1 to 2147483648, got ${bad}`,
+    });
+  }
+  assert.throws(() => checkNumClasses("op", "10"), /got "10" \(a string\)/);
 });

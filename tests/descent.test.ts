@@ -234,3 +234,20 @@ Deno.test("descent loops reject bad input with clear errors", () => {
     /cannot draw batches of 200 from X \(0×3\)/,
   );
 });
+
+Deno.test("the descent loops record a non-finite loss and carry on (lesson 06 relies on it)", () => {
+  // f(w) = ½w², dW = w: with lr 3 each step multiplies w by −2, so the loss overflows to ∞ and
+  // then, once w itself is ∞, turns NaN. Lesson 06's grid search marks such runs "diverged"
+  // after the fact, so these loops must not throw (unlike the models' train, which stops).
+  const f = (W: Matrix) => ({ loss: 0.5 * W.pow(2).sum(), dW: W });
+  const X = Matrix.zeros(1, 1), y = new Int32Array(1);
+  const { W, lossHistory } = gradientDescent(f, Matrix.ones(1, 1), X, y, {
+    learningRate: 3,
+    numIters: 1100,
+  });
+  assert.equal(lossHistory.length, 1100);
+  assert.equal(lossHistory[1], 2); // w = −2
+  assert.equal(lossHistory[600], Infinity);
+  assert(Number.isNaN(lossHistory[1099]));
+  assert(Number.isNaN(W.get(0, 0)));
+});

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { Matrix } from "../lib/matrix.ts";
+import { Rng } from "../lib/random.ts";
 import { loadMnist } from "../lib/data/mnist.ts";
 import { trainValTestSplit } from "../lib/data/split.ts";
 import {
@@ -186,4 +187,42 @@ Deno.test("errors: training data, labels, k, state, shapes and options", () => {
     /predictLabels: dists\(0, 1\) is NaN/,
   );
   assert.throws(() => predictLabels(Matrix.zeros(1, 2), [0, 1], 3), /k = 3 exceeds the 2/);
+});
+
+Deno.test("predictLabels: the vote matches np.argmax(np.bincount(closest_y)) on random data", () => {
+  // Reference: sort by (distance, index), count the k labels in an array, first maximum wins.
+  const reference = (row: Float64Array, labels: number[], k: number) => {
+    const order = Array.from(row, (d, j) => [d, j]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const counts = new Array(Math.max(...labels) + 1).fill(0);
+    for (const [, j] of order.slice(0, k)) counts[labels[j]]++;
+    return counts.indexOf(Math.max(...counts));
+  };
+  const rng = new Rng(11);
+  for (let trial = 0; trial < 20; trial++) {
+    const numTrain = 7 + rng.int(0, 30), numTest = 1 + rng.int(0, 8);
+    const labels = Array.from({ length: numTrain }, () => rng.int(0, 6));
+    // Distances rounded to one decimal, so that ties in distance happen often.
+    const dists = Matrix.rand(numTest, numTrain, rng).map((v) => Math.round(v * 10) / 10);
+    for (const k of [1, 2, 3, 4, 7, numTrain]) {
+      const got = Array.from(predictLabels(dists, labels, k));
+      const want = Array.from({ length: numTest }, (_, i) => reference(dists.row(i), labels, k));
+      assert.deepEqual(got, want, `trial ${trial}, k = ${k}`);
+    }
+  }
+});
+
+Deno.test("numClasses: optional; when given, train checks every label against it", () => {
+  const X = Matrix.zeros(3, 1);
+  assert.equal(new KNearestNeighbor().numClasses, null);
+  const knn = new KNearestNeighbor({ numClasses: 3 }).train(X, [0, 2, 1]);
+  assert.equal(knn.numClasses, 3);
+  assert.deepEqual(Array.from(knn.yTrain!), [0, 2, 1]);
+  assert.throws(() => new KNearestNeighbor({ numClasses: 2 }).train(X, [0, 2, 1]), {
+    name: "RangeError",
+    message: "KNearestNeighbor.train: y[1] = 2 is not a class in 0..1: the classifier was built " +
+      "with numClasses 2",
+  });
+  // Without it any non-negative int32 label works.
+  const free = new KNearestNeighbor().train(X, [0, 2 ** 31 - 1, 5]);
+  assert.equal(free.predict(Matrix.zeros(1, 1), { k: 3 })[0], 0); // one vote each: the smallest
 });

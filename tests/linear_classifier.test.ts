@@ -96,9 +96,25 @@ Deno.test("train is minibatch SGD with replacement from 0.001 · randn(D, C), ex
   assert.deepEqual(model.W?.data, W.data);
 });
 
-Deno.test("train: lazy init with C = max(y) + 1, and numIters = 0 leaves 0.001 · randn", () => {
-  const X = Matrix.randn(6, 4, 0), y = Int32Array.of(0, 4, 1, 4, 2, 0); // class 3 unseen
-  const model = new Softmax();
+Deno.test("train: C from the labels or numClasses, and numIters = 0 leaves 0.001 · randn", () => {
+  const X = Matrix.randn(6, 4, 0);
+  // Every class 0 … C−1 appears: C = max(y) + 1.
+  const inferred = new Softmax();
+  assert.equal(inferred.numClasses, null);
+  inferred.train(X, Int32Array.of(0, 2, 1, 2, 1, 0), { numIters: 0 });
+  assert.equal(inferred.numClasses, 3);
+  assert.deepEqual(inferred.W?.shape, [4, 3]);
+  // Class 3 never appears: refused without numClasses (W stays null), fine with it.
+  const y = Int32Array.of(0, 4, 1, 4, 2, 0);
+  const refused = new Softmax();
+  assert.throws(() => refused.train(X, y), {
+    name: "RangeError",
+    message:
+      /^Softmax.train: y\[1\] = 4 is not a class in 0..2: class 3 never appears in y.*numClasses/,
+  });
+  assert.equal(refused.W, null);
+  const model = new Softmax({ numClasses: 5 });
+  assert.equal(model.numClasses, 5);
   const initial = model.W; // (a copy, so that TypeScript does not narrow model.W to null)
   assert.equal(initial, null);
   assert.deepEqual(model.train(X, y, { numIters: 0, seed: 2 }), []);
@@ -109,6 +125,8 @@ Deno.test("train: lazy init with C = max(y) + 1, and numIters = 0 leaves 0.001 �
   model.train(X, y, { numIters: 5, learningRate: 0.1, batchSize: 3, seed: 2 });
   assert(model.W!.maxAbsDiff(before) > 0);
   assert.deepEqual(model.W?.shape, [4, 5]);
+  // numClasses does not reach the loss options.
+  assert.deepEqual(new LinearSVM({ delta: 2, numClasses: 3 }).lossOptions, { delta: 2 });
 });
 
 Deno.test("same seed, same weights; another seed, other weights", () => {
@@ -192,15 +210,21 @@ Deno.test("train rejects bad data and options with errors naming the problem", (
     () => fresh().train(X, Int32Array.of(0, 1, 2)),
     /Softmax.train: X \(4×3\) has 4 rows but y has 3 labels/,
   );
-  assert.throws(() => fresh().train(X, [0, -1, 2, 1]), /label y\[1\] = -1 is negative/);
-  assert.throws(() => fresh().train(X, [0, 1, 2.5, 1]), /label y\[2\] = 2.5 is not an integer/);
-  assert.throws(() => fresh().train(Matrix.zeros(0, 3), []), /Softmax.train: empty batch/);
+  assert.throws(
+    () => fresh().train(X, [0, -1, 2, 1]),
+    /Softmax.train: y\[1\] = -1 is not a class: labels are integers 0, 1, 2, …/,
+  );
+  assert.throws(() => fresh().train(X, [0, 1, 2.5, 1]), /y\[2\] = 2.5 is not a class: labels/);
+  assert.throws(
+    () => fresh().train(Matrix.zeros(0, 3), []),
+    /Softmax.train: X \(0×3\) has no examples to train on/,
+  );
   // After the first train C is fixed by W: a larger label is out of range.
   const model = new LinearSVM();
   model.train(X, y, { numIters: 1 });
   assert.throws(
     () => model.train(X, [0, 1, 3, 1]),
-    /LinearSVM.train: label y\[2\] = 3 is out of range: labels must be in 0…2 \(C = 3 classes\)/,
+    /LinearSVM.train: y\[2\] = 3 is not a class in 0..2: the model has 3 classes \(W \(3×3\)\)/,
   );
   assert.throws(
     () => model.train(Matrix.zeros(4, 5), y),

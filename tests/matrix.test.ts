@@ -1,5 +1,16 @@
 import assert from "node:assert/strict";
-import { hstack, matmul, matmulTA, matmulTB, Matrix, vstack } from "../lib/matrix.ts";
+import {
+  assertFinite,
+  assertShape,
+  hstack,
+  matmul,
+  matmulTA,
+  matmulTB,
+  Matrix,
+  MAX_MATRIX_BYTES,
+  NonFiniteError,
+  vstack,
+} from "../lib/matrix.ts";
 import { Rng } from "../lib/random.ts";
 
 /** The textbook i-j-k product, the reference every fast path is compared with. */
@@ -36,9 +47,91 @@ Deno.test("constructors: zeros, ones, full, eye, fromArray, toArray", () => {
 
 Deno.test("constructor and fromArray errors name the shape", () => {
   assert.throws(() => new Matrix(2, 2, [1, 2, 3]), /\(2×2\) needs 4 values, got 3/);
-  assert.throws(() => new Matrix(-1, 2), /non-negative integers, got \(-1×2\)/);
-  assert.throws(() => new Matrix(1.5, 2), RangeError);
+  assert.throws(() => new Matrix(-1, 2), /Matrix: rows must be a non-negative integer, got -1/);
+  assert.throws(() => new Matrix(1.5, 2), /Matrix: rows must be a non-negative integer, got 1.5/);
+  assert.throws(() => new Matrix(2, NaN), /Matrix: cols must be a non-negative integer, got NaN/);
   assert.throws(() => Matrix.fromArray([[1, 2], [3]]), /row 1 has 1 values, row 0 has 2/);
+});
+
+Deno.test("dimensions must be numbers: a string, undefined or null is a TypeError naming it", () => {
+  const as = (v: unknown) => v as number;
+  assert.throws(
+    () => new Matrix(as("3"), 2),
+    (e) =>
+      e instanceof TypeError && e.message === 'Matrix: rows must be a number, got the string "3"',
+  );
+  assert.throws(() => new Matrix(2, as(undefined)), /Matrix: cols must be a number, got undefined/);
+  assert.throws(() => Matrix.zeros(as(null), 2), /zeros: rows must be a number, got null/);
+  assert.throws(() => Matrix.ones(2, as("2")), /ones: cols must be a number, got the string "2"/);
+  assert.throws(() => Matrix.full(as([2]), 2, 0), /full: rows must be a number, got an array/);
+  assert.throws(() => Matrix.eye(as("4")), /eye: n must be a number, got the string "4"/);
+  assert.throws(() => Matrix.randn(as(2n), 2), /randn: rows must be a number, got the bigint 2n/);
+  assert.throws(
+    () => Matrix.rand(2, as(true)),
+    /rand: cols must be a number, got the boolean true/,
+  );
+  assert.throws(() => Matrix.eye(2).reshape(as("4"), 1), /reshape: rows must be a number/);
+  assert.throws(() => Matrix.eye(-2), /eye: n must be a non-negative integer, got -2/);
+  assert.throws(() => Matrix.randn(2.5, 2, 0), /randn: rows must be a non-negative integer/);
+});
+
+Deno.test("a shape too big for one matrix is refused before allocating, with the bytes it needs", () => {
+  assert.equal(MAX_MATRIX_BYTES, 2 ** 32);
+  const tooBig = (op: string, shape: string, bytes: string) =>
+    new RegExp(`^RangeError: ${op}: \\(${shape}\\) needs ${bytes}, more than the 4.29 GB one`);
+  assert.throws(() => Matrix.zeros(1e5, 1e5), tooBig("zeros", "100000×100000", "80 GB"));
+  assert.throws(() => new Matrix(1e9, 1), tooBig("Matrix", "1000000000×1", "8 GB"));
+  assert.throws(() => Matrix.ones(1e9, 1), tooBig("ones", "1000000000×1", "8 GB"));
+  assert.throws(() => Matrix.full(3, 2 ** 53, 0), /full: \(3×9007199254740992\) needs 216 PB/);
+  assert.throws(() => Matrix.randn(1e6, 1e3, 0), tooBig("randn", "1000000×1000", "8 GB"));
+  assert.throws(() => Matrix.rand(1e6, 1e3, 0), tooBig("rand", "1000000×1000", "8 GB"));
+  assert.throws(() => Matrix.eye(1e5), tooBig("eye", "100000×100000", "80 GB"));
+  assert.throws(() => assertShape("demo", 2 ** 31, 1), tooBig("demo", "2147483648×1", "17.2 GB"));
+  // Shapes computed from valid operands: an outer product by broadcasting or matmul, a stack.
+  const col = new Matrix(1e5, 1), row = new Matrix(1, 1e5);
+  assert.throws(() => col.add(row), tooBig("add", "100000×100000", "80 GB"));
+  assert.throws(() => col.mul(row), tooBig("mul", "100000×100000", "80 GB"));
+  assert.throws(() => matmul(col, row), tooBig("matmul", "100000×100000", "80 GB"));
+  assert.throws(() => matmulTA(row, row), tooBig("matmulTA", "100000×100000", "80 GB"));
+  assert.throws(() => matmulTB(col, col), tooBig("matmulTB", "100000×100000", "80 GB"));
+  // 2 GiB each (a stand-in: only the shape is read before the refusal): three do not fit.
+  const tall = Object.assign(Object.create(Matrix.prototype), { rows: 2 ** 28, cols: 1 });
+  assert.throws(() => hstack([tall, tall, tall]), tooBig("hstack", "268435456×3", "6.44 GB"));
+  assert.throws(() => vstack([tall, tall, tall]), tooBig("vstack", "805306368×1", "6.44 GB"));
+  assert.throws(
+    () => Matrix.eye(1).gatherRows({ length: 2 ** 29 + 1 }),
+    tooBig("gatherRows", "536870913×1", "4.29 GB"),
+  );
+  // The largest allowed shape is allowed (and a 0-sized one costs nothing).
+  assert.doesNotThrow(() => assertShape("demo", 2 ** 29, 1));
+  assert.deepEqual(new Matrix(0, 2 ** 29).shape, [0, 2 ** 29]);
+  // An empty matrix with a dimension too big for its row or column vectors.
+  assert.throws(
+    () => new Matrix(0, 2 ** 40),
+    /Matrix: \(0×1099511627776\): cols = 1099511627776 is more than the 536870912 a matrix may have/,
+  );
+  assert.throws(() => Matrix.zeros(1e9, 0), /zeros: \(1000000000×0\): rows = 1000000000 is more/);
+});
+
+Deno.test("assertFinite names the operation, the argument and the first NaN or ±∞ entry", () => {
+  assertFinite("demo", "X", Matrix.fromArray([[1, -2], [1e308, -0]]));
+  assertFinite("demo", "X", new Matrix(0, 3));
+  const X = Matrix.zeros(3, 2);
+  X.set(2, 1, NaN).set(2, 0, -Infinity);
+  assert.throws(
+    () => assertFinite("svmLossVectorized", "X", X),
+    (e) =>
+      e instanceof NonFiniteError && e instanceof RangeError &&
+      e.message === "svmLossVectorized: X[2,0] is -Infinity, not a finite number" &&
+      e.op === "svmLossVectorized" && e.argument === "X" && e.row === 2 && e.col === 0 &&
+      e.value === -Infinity,
+  );
+  X.set(0, 1, NaN);
+  assert.throws(() => assertFinite("op", "W", X), /^NonFiniteError: op: W\[0,1\] is NaN/);
+  assert.throws(
+    () => assertFinite("op", "W", [[1]] as unknown as Matrix),
+    (e) => e instanceof TypeError && /op: W must be a Matrix, got an array/.test(e.message),
+  );
 });
 
 Deno.test("get/set/row/col/clone/reshape and index errors", () => {
@@ -231,6 +324,87 @@ Deno.test("reduction errors", () => {
   assert.throws(() => new Matrix(2, 0).argmax(1), /argmax: axis 1 of \(2×0\) is empty/);
   assert.throws(() => Matrix.eye(2).sum(2 as 0), /sum: axis must be 0 or 1, got 2/);
   assert.throws(() => Matrix.eye(2).argmin(3 as 0), /argmin: axis must be 0 or 1, got 3/);
+  assert.throws(() => Matrix.eye(2).max(2 as 0), /max: axis must be 0 or 1, got 2/);
+  assert.throws(() => Matrix.eye(2).mean(2 as 0), /mean: axis must be 0 or 1, got 2/);
+});
+
+Deno.test("a reduction without an identity over an empty axis throws, naming the op and shape", () => {
+  for (const [r, c] of [[0, 3], [3, 0], [0, 0]]) {
+    const m = new Matrix(r, c), shape = `\\(${r}×${c}\\)`;
+    for (const op of ["max", "min", "argmax", "argmin", "mean"] as const) {
+      assert.throws(() => m[op](), new RegExp(`^RangeError: ${op}: ${shape} has no entries`));
+      for (const axis of [0, 1] as const) {
+        const reduced = axis === 0 ? r : c;
+        if (reduced === 0) {
+          assert.throws(
+            () => m[op](axis),
+            new RegExp(`^RangeError: ${op}: axis ${axis} of ${shape} is empty$`),
+          );
+        } else {
+          // Reducing a non-empty axis of an empty matrix: an empty result, like numpy.
+          const out = m[op](axis);
+          assert.equal(out instanceof Matrix ? out.size : out.length, 0, `${op}(${axis})`);
+        }
+      }
+    }
+    // sum and sumOfSquares have an identity: 0, as numpy's.
+    assert.equal(m.sum(), 0);
+    assert.equal(m.sumOfSquares(), 0);
+    assert.equal(m.norm(), 0);
+    assert.deepEqual(m.sum(0).shape, [1, c]);
+    assert.ok(m.sum(0).data.every((v) => v === 0) && m.sum(1).data.every((v) => v === 0));
+    assert.deepEqual(m.sumOfSquares(1).shape, [r, 1]);
+  }
+});
+
+Deno.test("NaN rule: max/min are NaN and argmax/argmin the first NaN's index, on every axis", () => {
+  // Every position of one or two NaNs in a 3×4 matrix, against a direct reference.
+  const base = [[3, -1, 7, 7], [0, 9, -5, 2], [4, 4, 1, -8]];
+  const reference = (rows: number[][], largest: boolean) => {
+    const flat = rows.flat();
+    let best = 0;
+    for (let t = 0; t < flat.length; t++) {
+      if (Number.isNaN(flat[t])) return { index: t, value: NaN };
+      if (largest ? flat[t] > flat[best] : flat[t] < flat[best]) best = t;
+    }
+    return { index: best, value: flat[best] };
+  };
+  const cols = (rows: number[][]) => rows[0].map((_, j) => rows.map((r) => [r[j]]));
+  const positions = Array.from({ length: 12 }, (_, t) => t);
+  for (const p of positions) {
+    for (const q of [p, (p + 5) % 12]) {
+      const rows = base.map((r) => r.slice());
+      rows[Math.floor(p / 4)][p % 4] = NaN;
+      rows[Math.floor(q / 4)][q % 4] = NaN;
+      const m = Matrix.fromArray(rows), where = `NaNs at ${p}, ${q}`;
+      for (const largest of [true, false]) {
+        const [arg, val] = largest ? ["argmax", "max"] as const : ["argmin", "min"] as const;
+        const all = reference(rows, largest);
+        assert.equal(m[arg](), all.index, `${arg}() ${where}`);
+        assert.ok(Object.is(m[val](), all.value), `${val}() ${where}`);
+        const byRow = rows.map((r) => reference([r], largest));
+        assert.deepEqual(Array.from(m[arg](1)), byRow.map((b) => b.index), `${arg}(1) ${where}`);
+        assert.deepEqual(
+          Array.from(m[val](1).data),
+          byRow.map((b) => b.value),
+          `${val}(1) ${where}`,
+        );
+        const byCol = cols(rows).map((c) => reference(c, largest));
+        assert.deepEqual(Array.from(m[arg](0)), byCol.map((b) => b.index), `${arg}(0) ${where}`);
+        assert.deepEqual(
+          Array.from(m[val](0).data),
+          byCol.map((b) => b.value),
+          `${val}(0) ${where}`,
+        );
+      }
+    }
+  }
+  // ±∞ are ordinary numbers: the largest and the smallest; NaN still wins over them.
+  const inf = Matrix.fromArray([[1, Infinity, -Infinity]]);
+  assert.deepEqual([inf.max(), inf.min(), inf.argmax(), inf.argmin()], [Infinity, -Infinity, 1, 2]);
+  const nanLast = Matrix.fromArray([[Infinity, NaN]]);
+  assert.deepEqual([nanLast.argmax(), nanLast.argmin(1)[0]], [1, 1]);
+  assert.ok(Number.isNaN(nanLast.max()) && Number.isNaN(nanLast.min(0).get(0, 1)));
 });
 
 Deno.test("row slicing, gathering, stacking and the bias trick", () => {

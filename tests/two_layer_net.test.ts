@@ -295,7 +295,7 @@ Deno.test("bad input gets clear errors", () => {
   );
   assert.throws(
     () => net.loss(X, [0, 1, 2, 3, 0]),
-    /label y\[3\] = 3 is out of range: labels must be in 0…2/,
+    /TwoLayerNet.loss: y\[3\] = 3 is not a class in 0..2: the net has outputSize 3/,
   );
   assert.throws(
     () => net.loss(Matrix.zeros(0, 4), []),
@@ -308,16 +308,20 @@ Deno.test("bad input gets clear errors", () => {
   assert.throws(() => new TwoLayerNet(4, 2, 3, { std: -1 }), /std must be .* got -1/);
   const train = (opts: object, Xv = X, yv: ArrayLike<number> = TOY_Y) =>
     net.train(X, TOY_Y, Xv, yv, opts);
-  assert.throws(() => train({ batchSize: 0 }), /batchSize must be a positive integer, got 0/);
-  assert.throws(() => train({ numIters: 1.5 }), /numIters must be a positive integer, got 1.5/);
+  assert.throws(() => train({ batchSize: 0 }), /train: batchSize must be an integer ≥ 1, got 0/);
+  assert.throws(() => train({ numIters: 1.5 }), /numIters must be an integer ≥ 0, got 1.5/);
   assert.throws(() => train({ learningRate: NaN }), /learningRate must be .* got NaN/);
-  assert.throws(() => train({}, X3), /train \(Xval, yval\): X \(5×3\) has 3 features/);
+  assert.throws(() => train({}, X3), /TwoLayerNet.train: Xval \(5×3\) has 3 features/);
   assert.throws(
     () => train({}, X, [0]),
-    /train \(Xval, yval\): X \(5×4\) has 5 rows but y has 1 labels/,
+    /TwoLayerNet.train: Xval \(5×4\) has 5 rows but yval has 1 labels/,
+  );
+  assert.throws(
+    () => train({}, X, [0, 1, 2, 3, 1]),
+    /TwoLayerNet.train: yval\[3\] = 3 is not a class in 0..2/,
   );
   assert.throws(
     () => net.train(Matrix.zeros(0, 4), [], X, TOY_Y),
-    /train \(X, y\): empty batch: X \(0×4\)/,
+    /TwoLayerNet.train: X \(0×4\) has no examples to train on/,
   );
 });

@@ -6,6 +6,9 @@
  * Distances come three ways, slowest to fastest, and they agree: two explicit loops, one loop over
  * the test rows (the training set handled as a whole), and no loops (the whole N×M matrix at once).
  *
+ * (Over 400 lines: the three distance routines, the vote and their documented examples are the
+ * first assignment's solution regions and read best together.)
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -19,7 +22,7 @@
  */
 import { matmulTB, Matrix, shapeOf } from "../matrix.ts";
 import { l2FromDotsInPlace } from "../kernels/elementwise.ts";
-import { checkLabels } from "../data/split.ts";
+import { checkClasses, checkLabels, checkNumClasses } from "../data/split.ts";
 
 /**
  * How the distance between two examples is measured: `"L2"` Euclidean, `"L1"` Manhattan.
@@ -73,6 +76,27 @@ export interface KnnPredictOptions extends DistanceOptions {
 }
 
 /**
+ * Options of the `KNearestNeighbor` constructor.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix } from "../matrix.ts";
+ * import { KNearestNeighbor, type KNearestNeighborOptions } from "./k_nearest_neighbor.ts";
+ * const options: KNearestNeighborOptions = { numClasses: 2 };
+ * const knn = new KNearestNeighbor(options);
+ * assert.throws(() => knn.train(Matrix.zeros(2, 1), [0, 2]), /y\[1\] = 2 is not a class in 0..1/);
+ * ```
+ */
+export interface KNearestNeighborOptions {
+  /**
+   * C: when given, `train` checks that every label is a class 0 … C − 1. Without it any
+   * non-negative integer (up to 2³¹ − 1) is a label: the vote never sizes anything by a label.
+   */
+  numClasses?: number;
+}
+
+/**
  * A k-nearest-neighbor classifier with the L2 or L1 distance. Distance matrices are
  * numTest×numTrain: entry (i, j) is the distance from test row i to training row j.
  *
@@ -92,10 +116,19 @@ export class KNearestNeighbor {
   XTrain: Matrix | null = null;
   /** The memorized training labels (numTrain), set by `train`. */
   yTrain: Int32Array | null = null;
+  /** C given to the constructor, or `null`: then labels are any non-negative integers. */
+  readonly numClasses: number | null;
+
+  /** A new classifier with no training data; `numClasses` makes `train` check the labels. */
+  constructor({ numClasses }: KNearestNeighborOptions = {}) {
+    if (numClasses !== undefined) checkNumClasses("KNearestNeighbor", numClasses);
+    this.numClasses = numClasses ?? null;
+  }
 
   /**
    * Memorizes the training data: that is all kNN "training" is. `y` must hold one non-negative
-   * integer label per row of `X`. Returns `this` for chaining.
+   * integer label per row of `X` (a class 0 … numClasses − 1 when the constructor was given
+   * `numClasses`). Returns `this` for chaining.
    *
    * @example
    * ```ts
@@ -110,6 +143,10 @@ export class KNearestNeighbor {
     checkLabels("KNearestNeighbor.train", X, y);
     if (X.rows === 0) {
       throw new RangeError(`KNearestNeighbor.train: X ${shapeOf(X)} has no training examples`);
+    }
+    if (this.numClasses !== null) {
+      const why = `the classifier was built with numClasses ${this.numClasses}`;
+      checkClasses("KNearestNeighbor.train", y, this.numClasses, why);
     }
     this.XTrain = X;
     this.yTrain = toLabels("KNearestNeighbor.train", y);
@@ -280,8 +317,10 @@ export class KNearestNeighbor {
 
 /**
  * For each test row of `dists` (numTest×numTrain), the labels of its `k` nearest training
- * examples vote and the most common label wins (`np.argmax(np.bincount(closest_y))`): a tie goes
- * to the smaller label. Among equal distances the earlier training example counts as nearer.
+ * examples vote and the most common label wins (like `np.argmax(np.bincount(closest_y))`): a tie
+ * goes to the smaller label. Among equal distances the earlier training example counts as nearer.
+ * The vote counts only the k labels it is given, so its memory is O(k) per row whatever the label
+ * values (a label of 2·10⁹ costs nothing more than a label of 2).
  *
  * @example
  * ```ts
@@ -315,16 +354,22 @@ function vote(op: string, dists: Matrix, yTrain: ArrayLike<number>, k: number): 
   if (k > numTrain) {
     throw new RangeError(`${op}: k = ${k} exceeds the ${numTrain} training examples`);
   }
-  // BEGIN SOLUTION predictLabels
   const labels = toLabels(op, yTrain);
-  const counts = new Int32Array(labels.reduce((m, c) => Math.max(m, c), 0) + 1);
+  // BEGIN SOLUTION predictLabels
   const yPred = new Int32Array(numTest);
   for (let i = 0; i < numTest; i++) {
-    const closest = kNearest(dists.row(i), k, op, i);
-    counts.fill(0);
-    for (const j of closest) counts[labels[j]]++;
-    let best = 0; // bincount's argmax: the first (smallest) label with the most votes
-    for (let c = 1; c < counts.length; c++) if (counts[c] > counts[best]) best = c;
+    const closest = kNearest(dists.row(i), k, op, i); // indices of the k nearest, nearest first
+    // Count the votes of the k labels in a Map (label → votes), not in an array indexed by label:
+    // np.bincount would need max(label) + 1 entries, which a label of 2e9 makes 8 GB.
+    const votes = new Map<number, number>();
+    for (const j of closest) votes.set(labels[j], (votes.get(labels[j]) ?? 0) + 1);
+    let best = -1, bestVotes = 0; // the most votes; on a tie, the smaller label (as bincount)
+    for (const [label, count] of votes) {
+      if (count > bestVotes || (count === bestVotes && label < best)) {
+        best = label;
+        bestVotes = count;
+      }
+    }
     yPred[i] = best;
   }
   return yPred;

@@ -5,6 +5,11 @@
  * minibatches. The subclasses only choose the loss: `LinearSVM` (multiclass hinge) or `Softmax`
  * (cross-entropy). Fold the bias into W with the bias trick, `X.appendOnes()`.
  *
+ * The number of classes C belongs to the model: the `numClasses` constructor option, or the first
+ * `train`, whose labels must then cover every class 0 … C − 1. Every later label is checked against
+ * it, so a stray label is an error naming it rather than extra classes. A loss that becomes NaN or
+ * ±∞ (too large a learning rate) stops training with a `DivergenceError` carrying the history.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -21,8 +26,20 @@
  */
 import { matmul, Matrix, shapeOf } from "../matrix.ts";
 import { type Seed, toRng } from "../random.ts";
-import { gatherLabels } from "../data/split.ts";
-import { checkLossInputs, checkScores } from "../losses/checks.ts";
+import {
+  checkClasses,
+  checkLabels,
+  checkNumClasses,
+  gatherLabels,
+  inferNumClasses,
+} from "../data/split.ts";
+import {
+  asDivergence,
+  checkDivergence,
+  checkTrainData,
+  checkTrainOptions,
+  checkTrainWeights,
+} from "../optim/training.ts";
 import type { LossResult, RegOptions } from "../losses/regularization.ts";
 import { type SvmLossOptions, svmLossVectorized } from "../losses/linear_svm.ts";
 import { softmaxLossVectorized } from "../losses/softmax.ts";
@@ -56,6 +73,26 @@ export interface TrainOptions {
 }
 
 /**
+ * Options of the linear classifiers' constructors (besides those of their loss).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type LinearClassifierOptions, Softmax } from "./linear_classifier.ts";
+ * const options: LinearClassifierOptions = { numClasses: 10 };
+ * assert.equal(new Softmax(options).numClasses, 10);
+ * ```
+ */
+export interface LinearClassifierOptions {
+  /**
+   * C, the number of classes: labels must be 0 … C − 1. Without it the first `train` takes C from
+   * its labels, which must then include every class 0 … C − 1 (see `inferNumClasses`); give it when
+   * a training set may lack some classes, or to have a stray label refused on the first `train`.
+   */
+  numClasses?: number;
+}
+
+/**
  * The shared part of the linear classifiers: lazy initialization of W, minibatch SGD and
  * prediction. Subclasses implement `loss`.
  *
@@ -78,9 +115,40 @@ export interface TrainOptions {
 export abstract class LinearClassifier {
   /**
    * The D×C weights, one column per class (the "templates" a notebook can draw as images);
-   * `null` until the first `train`, which sets it to 0.001 · randn(D, C) with C = max(y) + 1.
+   * `null` until the first `train`, which sets it to 0.001 · randn(D, C). Setting it to `null`
+   * starts over.
    */
   W: Matrix | null = null;
+
+  /** C given to the constructor, if any. */
+  #numClasses: number | null;
+
+  /** A new, untrained classifier; `numClasses` fixes C now instead of at the first `train`. */
+  constructor({ numClasses }: LinearClassifierOptions = {}) {
+    if (numClasses !== undefined) checkNumClasses(new.target.name, numClasses);
+    this.#numClasses = numClasses ?? null;
+  }
+
+  /**
+   * C, the number of classes: the columns of W once there are weights, else the constructor's
+   * `numClasses`, else `null` (the first `train` will take it from its labels). Every label given
+   * to `train` must be a class 0 … C − 1.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "../matrix.ts";
+   * import { LinearSVM } from "./linear_classifier.ts";
+   * const svm = new LinearSVM();
+   * assert.equal(svm.numClasses, null);
+   * svm.train(Matrix.eye(3), [0, 1, 2], { numIters: 0 });
+   * assert.equal(svm.numClasses, 3);
+   * assert.throws(() => svm.train(Matrix.eye(3), [0, 1, 3]), /y\[2\] = 3 is not a class in 0..2/);
+   * ```
+   */
+  get numClasses(): number | null {
+    return this.W?.cols ?? this.#numClasses;
+  }
 
   /**
    * The loss and its gradient on a minibatch (at the current W). `XBatch` is B×D, `yBatch` holds
@@ -92,6 +160,11 @@ export abstract class LinearClassifier {
    * Trains W by minibatch SGD: each step draws `batchSize` examples with replacement, evaluates
    * `loss` and steps W ← W − learningRate · dW. Returns the loss of every step. Training again
    * continues from the current W (it must still have D rows and labels must stay below C).
+   *
+   * The options and data follow the rules of `checkTrainOptions` and `checkTrainData` (the same
+   * as `TwoLayerNet.train`), and every label must be a class of the model (`numClasses`). At the
+   * first loss (or gradient entry) that is NaN or ±∞, training stops with a `DivergenceError`
+   * whose `history` holds the losses of the steps before it; W is left as it was at that step.
    *
    * @example
    * ```ts
@@ -120,27 +193,57 @@ export abstract class LinearClassifier {
     } = options;
     const op = `${this.constructor.name}.train`;
     checkTrainOptions(op, { learningRate, reg, numIters, batchSize });
-    // X is a non-empty Matrix with one label per row, labels are integers ≥ 0.
-    checkScores(op, X, y, Infinity, "X");
+    checkTrainData(op, X);
+    checkLabels(op, X, y);
     const [N, D] = X.shape;
     const rng = toRng(seed);
     if (this.W === null) {
-      let C = 0; // C = max(y) + 1
-      for (let i = 0; i < y.length; i++) C = Math.max(C, y[i] + 1);
+      // C comes from the model or from all the labels together, never from one label's value.
+      let C = this.#numClasses;
+      if (C === null) C = inferNumClasses(op, y);
+      else checkClasses(op, y, C, `the model was built with numClasses ${C}`);
       this.W = Matrix.randn(D, C, rng).scaleInPlace(0.001);
+    } else {
+      this.#checkWeights(op, this.W, X, y);
     }
-    checkLossInputs(op, this.W, X, y); // X.cols = D and labels < C for an existing W
     const labels = Int32Array.from(y);
     const history: number[] = [];
     for (let it = 0; it < numIters; it++) {
       const idx = rng.choice(N, batchSize, { replace: true });
-      const { loss, dW } = this.loss(X.gatherRows(idx), gatherLabels(labels, idx), reg);
+      let result: LossResult;
+      try {
+        result = this.loss(X.gatherRows(idx), gatherLabels(labels, idx), reg);
+      } catch (e) {
+        throw asDivergence(e, op, it, learningRate, history); // e.g. W grew to ±∞
+      }
+      const { loss, dW } = result;
+      checkDivergence(op, it, loss, { dW }, learningRate, history);
       history.push(loss);
       this.W.addScaledInPlace(dW, -learningRate);
       onProgress?.(it, loss);
       if (verbose && it % 100 === 0) console.log(`iteration ${it} / ${numIters}: loss ${loss}`);
     }
     return history;
+  }
+
+  /** Checks weights from an earlier `train` (or set by hand) against the new data. */
+  #checkWeights(op: string, W: Matrix, X: Matrix, y: ArrayLike<number>): void {
+    if (!(W instanceof Matrix)) throw new TypeError(`${op}: W must be a Matrix or null`);
+    if (this.#numClasses !== null && W.cols !== this.#numClasses) {
+      throw new RangeError(
+        `${op}: W ${
+          shapeOf(W)
+        } has ${W.cols} columns but the model was given numClasses ${this.#numClasses}`,
+      );
+    }
+    if (X.cols !== W.rows) {
+      throw new RangeError(
+        `${op}: X ${shapeOf(X)} has ${X.cols} features but W ${shapeOf(W)} has ${W.rows} rows`,
+      );
+    }
+    const classes = `the model has ${W.cols} classes (W ${shapeOf(W)}); set W = null to start over`;
+    checkClasses(op, y, W.cols, classes);
+    checkTrainWeights(op, W, "W", "set W = null to start over");
   }
 
   /**
@@ -174,7 +277,7 @@ export abstract class LinearClassifier {
 
 /**
  * A linear classifier trained with the multiclass SVM (hinge) loss, `svmLossVectorized`.
- * The constructor takes the margin Δ and the regularization kind.
+ * The constructor takes the margin Δ, the regularization kind and, optionally, `numClasses`.
  *
  * @example
  * ```ts
@@ -191,9 +294,9 @@ export class LinearSVM extends LinearClassifier {
   /** The margin and regularization options passed to the loss. */
   readonly lossOptions: SvmLossOptions;
 
-  /** A new, untrained SVM (options: `delta`, `regType`, `l1Ratio`). */
-  constructor(lossOptions: SvmLossOptions = {}) {
-    super();
+  /** A new, untrained SVM (options: `delta`, `regType`, `l1Ratio`, `numClasses`). */
+  constructor({ numClasses, ...lossOptions }: SvmLossOptions & LinearClassifierOptions = {}) {
+    super({ numClasses });
     this.lossOptions = lossOptions;
   }
 
@@ -205,7 +308,7 @@ export class LinearSVM extends LinearClassifier {
 
 /**
  * A linear classifier trained with the softmax (cross-entropy) loss, `softmaxLossVectorized`.
- * The constructor takes the regularization kind.
+ * The constructor takes the regularization kind and, optionally, `numClasses`.
  *
  * @example
  * ```ts
@@ -222,9 +325,9 @@ export class Softmax extends LinearClassifier {
   /** The regularization options passed to the loss. */
   readonly lossOptions: RegOptions;
 
-  /** A new, untrained softmax classifier (options: `regType`, `l1Ratio`). */
-  constructor(lossOptions: RegOptions = {}) {
-    super();
+  /** A new, untrained softmax classifier (options: `regType`, `l1Ratio`, `numClasses`). */
+  constructor({ numClasses, ...lossOptions }: RegOptions & LinearClassifierOptions = {}) {
+    super({ numClasses });
     this.lossOptions = lossOptions;
   }
 
@@ -239,24 +342,4 @@ function requireW(model: LinearClassifier): Matrix {
     throw new Error(`${model.constructor.name}.loss: the model has no weights yet; set W or train`);
   }
   return model.W;
-}
-
-function checkTrainOptions(
-  op: string,
-  o: { learningRate: number; reg: number; numIters: number; batchSize: number },
-): void {
-  if (
-    typeof o.learningRate !== "number" || !Number.isFinite(o.learningRate) || o.learningRate <= 0
-  ) {
-    throw new RangeError(`${op}: learningRate must be a finite number > 0, got ${o.learningRate}`);
-  }
-  if (typeof o.reg !== "number" || !Number.isFinite(o.reg) || o.reg < 0) {
-    throw new RangeError(`${op}: reg must be a finite number ≥ 0, got ${o.reg}`);
-  }
-  if (!Number.isInteger(o.numIters) || o.numIters < 0) {
-    throw new RangeError(`${op}: numIters must be an integer ≥ 0, got ${o.numIters}`);
-  }
-  if (!Number.isInteger(o.batchSize) || o.batchSize < 1) {
-    throw new RangeError(`${op}: batchSize must be an integer ≥ 1, got ${o.batchSize}`);
-  }
 }

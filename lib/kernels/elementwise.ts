@@ -153,7 +153,8 @@ export function l2FromDotsInPlace(
 }
 
 /**
- * The reductions of Matrix along an axis (`sumOfSquares` adds x², `max`/`min` skip NaN).
+ * The reductions of Matrix along an axis (`sumOfSquares` adds x²; `max`/`min` are NaN once they
+ * meet a NaN, as numpy's).
  *
  * @example
  * ```ts
@@ -187,8 +188,8 @@ export function reduceRun(
   switch (op) {
     case "sum": for (let i = off; i < end; i++) acc = acc + a[i]; return acc;
     case "sumOfSquares": for (let i = off; i < end; i++) acc = acc + a[i] * a[i]; return acc;
-    case "max": for (let i = off; i < end; i++) acc = a[i] > acc ? a[i] : acc; return acc;
-    case "min": for (let i = off; i < end; i++) acc = a[i] < acc ? a[i] : acc; return acc;
+    case "max": for (let i = off; i < end; i++) acc = a[i] > acc || a[i] !== a[i] ? a[i] : acc; return acc;
+    case "min": for (let i = off; i < end; i++) acc = a[i] < acc || a[i] !== a[i] ? a[i] : acc; return acc;
   }
   throw new RangeError(`reduceRun: unknown operation ${op}`);
 }
@@ -211,8 +212,8 @@ export function reduceInto(op: ReduceOp, acc: Float64Array, a: Float64Array, off
   switch (op) {
     case "sum": for (let j = 0; j < n; j++) acc[j] = acc[j] + a[off + j]; return;
     case "sumOfSquares": for (let j = 0; j < n; j++) acc[j] = acc[j] + a[off + j] * a[off + j]; return;
-    case "max": for (let j = 0; j < n; j++) acc[j] = a[off + j] > acc[j] ? a[off + j] : acc[j]; return;
-    case "min": for (let j = 0; j < n; j++) acc[j] = a[off + j] < acc[j] ? a[off + j] : acc[j]; return;
+    case "max": for (let j = 0; j < n; j++) { const x = a[off + j]; if (x > acc[j] || x !== x) acc[j] = x; } return;
+    case "min": for (let j = 0; j < n; j++) { const x = a[off + j]; if (x < acc[j] || x !== x) acc[j] = x; } return;
   }
   throw new RangeError(`reduceInto: unknown operation ${op}`);
 }

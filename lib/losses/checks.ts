@@ -1,6 +1,8 @@
 /**
  * Input checks shared by the loss functions, so that every loss rejects bad input with the same
- * clear message: which operation, which shapes, which label.
+ * clear message: which operation, which shapes, which label, which entry is NaN or ±∞. They run
+ * before a loss computes anything, so the naive and vectorized versions of a loss (and a student's
+ * own body of either) refuse the same input with the same message.
  *
  * @example
  * ```ts
@@ -9,10 +11,12 @@
  * import { checkLossInputs } from "./checks.ts";
  * const W = Matrix.zeros(3, 2), X = Matrix.zeros(4, 3);
  * assert.throws(() => checkLossInputs("demo", W, X, [0, 1, 2, 0]), /label y\[2\] = 2.*C = 2/);
+ * X.set(2, 1, NaN);
+ * assert.throws(() => checkLossInputs("demo", W, X, [0, 1, 1, 0]), /demo: X\[2,1\] is NaN/);
  * ```
  * @module
  */
-import { Matrix, shapeOf } from "../matrix.ts";
+import { assertFinite, Matrix, shapeOf } from "../matrix.ts";
 
 /**
  * Throws unless every label is an integer class index in 0 … C−1. The message names the operation,
@@ -46,7 +50,8 @@ export function checkClassLabels(op: string, y: ArrayLike<number>, numClasses: n
 
 /**
  * Checks the arguments of a linear loss `f(W, X, y)`: W (D×C) and X (N×D) are matrices whose
- * inner sizes agree, the batch is not empty, y has N labels and each is a class index in 0 … C−1.
+ * inner sizes agree, the batch is not empty, y has N labels and each is a class index in 0 … C−1,
+ * and every entry of X and W is finite (else a `NonFiniteError` naming the first one, X first).
  *
  * @example
  * ```ts
@@ -68,11 +73,13 @@ export function checkLossInputs(op: string, W: Matrix, X: Matrix, y: ArrayLike<n
     );
   }
   checkScores(op, X, y, W.cols, "X");
+  assertFinite(op, "W", W);
 }
 
 /**
- * Checks a score matrix (N×C) against its labels: at least one row, N labels, each in 0 … C−1.
- * `numClasses` defaults to the number of score columns; `name` is how messages call the matrix.
+ * Checks a score matrix (N×C) against its labels: at least one row, N labels, each in 0 … C−1,
+ * and no entry NaN or ±∞. `numClasses` defaults to the number of score columns; `name` is how
+ * messages call the matrix.
  *
  * @example
  * ```ts
@@ -80,6 +87,8 @@ export function checkLossInputs(op: string, W: Matrix, X: Matrix, y: ArrayLike<n
  * import { Matrix } from "../matrix.ts";
  * import { checkScores } from "./checks.ts";
  * assert.throws(() => checkScores("demo", Matrix.zeros(0, 3), []), /empty batch/);
+ * const scores = Matrix.zeros(2, 3).set(1, 2, Infinity);
+ * assert.throws(() => checkScores("demo", scores, [0, 1]), /demo: scores\[1,2\] is Infinity/);
  * ```
  */
 export function checkScores(
@@ -104,6 +113,7 @@ export function checkScores(
     );
   }
   checkClassLabels(op, y, numClasses);
+  assertFinite(op, name, scores);
 }
 
 /**
@@ -120,5 +130,28 @@ export function checkScores(
 export function checkDelta(op: string, delta: number): void {
   if (typeof delta !== "number" || !Number.isFinite(delta) || delta < 0) {
     throw new RangeError(`${op}: delta must be a finite number ≥ 0, got ${delta}`);
+  }
+}
+
+/**
+ * Checks the regularization strength: a finite number ≥ 0 (a string such as `"0.1"` is a
+ * `TypeError`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkReg } from "./checks.ts";
+ * checkReg("demo", 0.5); // fine
+ * assert.throws(() => checkReg("demo", -1), /demo: reg must be a finite number ≥ 0, got -1/);
+ * assert.throws(() => checkReg("demo", "0.1"), /demo: reg must be a number, got the string "0.1"/);
+ * ```
+ */
+export function checkReg(op: string, reg: unknown): void {
+  if (typeof reg !== "number") {
+    const got = typeof reg === "string" ? `the string ${JSON.stringify(reg)}` : String(reg);
+    throw new TypeError(`${op}: reg must be a number, got ${got}`);
+  }
+  if (!Number.isFinite(reg) || reg < 0) {
+    throw new RangeError(`${op}: reg must be a finite number ≥ 0, got ${reg}`);
   }
 }

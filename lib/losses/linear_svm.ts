@@ -21,8 +21,8 @@
  * ```
  * @module
  */
-import { matmul, matmulTA, Matrix } from "../matrix.ts";
-import { checkDelta, checkLossInputs, checkScores } from "./checks.ts";
+import { matmul, matmulTA, Matrix, shapeOf } from "../matrix.ts";
+import { checkClassLabels, checkDelta, checkLossInputs, checkReg, checkScores } from "./checks.ts";
 import { type LossResult, regLoss, type RegOptions } from "./regularization.ts";
 
 /**
@@ -65,6 +65,7 @@ export function svmLossNaive(
   { delta = 1, ...regOptions }: SvmLossOptions = {},
 ): LossResult {
   checkLossInputs("svmLossNaive", W, X, y);
+  checkReg("svmLossNaive", reg);
   checkDelta("svmLossNaive", delta);
   // BEGIN SOLUTION
   const [N, D] = X.shape;
@@ -116,6 +117,7 @@ export function svmLossVectorized(
   { delta = 1, ...regOptions }: SvmLossOptions = {},
 ): LossResult {
   checkLossInputs("svmLossVectorized", W, X, y);
+  checkReg("svmLossVectorized", reg);
   checkDelta("svmLossVectorized", delta);
   // BEGIN SOLUTION
   const N = X.rows;
@@ -160,7 +162,7 @@ export function svmLossFromScores(
 
 /**
  * The correct-class scores s_{yᵢ} as an N×1 column (numpy's `scores[np.arange(N), y]`), ready to
- * broadcast against the N×C scores. Labels are assumed checked.
+ * broadcast against the N×C scores. y needs N labels in 0 … C−1.
  *
  * @example
  * ```ts
@@ -172,6 +174,14 @@ export function svmLossFromScores(
  * ```
  */
 export function correctClassScores(scores: Matrix, y: ArrayLike<number>): Matrix {
+  if (y?.length !== scores.rows) {
+    throw new RangeError(
+      `correctClassScores: scores ${
+        shapeOf(scores)
+      } has ${scores.rows} rows but y has ${y?.length} labels`,
+    );
+  }
+  checkClassLabels("correctClassScores", y, scores.cols);
   return Matrix.colVector(Array.from({ length: scores.rows }, (_, i) => scores.get(i, y[i])));
 }
 

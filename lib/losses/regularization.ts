@@ -15,7 +15,8 @@
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { Matrix } from "../matrix.ts";
+ * import { assertFinite, Matrix } from "../matrix.ts";
+import { checkReg } from "./checks.ts";
  * import { regLoss } from "./regularization.ts";
  * const W = Matrix.fromArray([[1, -2]]);
  * assert.equal(regLoss(W, 0.5).loss, 2.5); // 0.5 · (1 + 4)
@@ -23,7 +24,8 @@
  * ```
  * @module
  */
-import { Matrix } from "../matrix.ts";
+import { assertFinite, Matrix } from "../matrix.ts";
+import { checkReg } from "./checks.ts";
 
 /**
  * The kind of weight penalty: squared (L2, "weight decay"), absolute (L1, sparse weights) or a mix
@@ -48,7 +50,8 @@ const REG_TYPES: readonly RegType[] = ["L2", "L1", "elasticNet"];
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { Matrix } from "../matrix.ts";
+ * import { assertFinite, Matrix } from "../matrix.ts";
+import { checkReg } from "./checks.ts";
  * import { type RegOptions, regLoss } from "./regularization.ts";
  * const opts: RegOptions = { regType: "elasticNet", l1Ratio: 0.25 };
  * assert.equal(regLoss(Matrix.fromArray([[2]]), 1, opts).loss, 0.25 * 2 + 0.75 * 4);
@@ -67,7 +70,8 @@ export interface RegOptions {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { Matrix } from "../matrix.ts";
+ * import { assertFinite, Matrix } from "../matrix.ts";
+import { checkReg } from "./checks.ts";
  * import type { LossResult } from "./regularization.ts";
  * const r: LossResult = { loss: 0, dW: Matrix.zeros(2, 3) };
  * assert.deepEqual(r.dW.shape, [2, 3]);
@@ -82,12 +86,13 @@ export interface LossResult {
 
 /**
  * The regularization loss `reg · R(W)` and its (sub)gradient `dW`, for L2 (default), L1 or
- * elastic net (see the module table). `reg` must be a finite number ≥ 0.
+ * elastic net (see the module table). `reg` must be a finite number ≥ 0 and W finite.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { Matrix } from "../matrix.ts";
+ * import { assertFinite, Matrix } from "../matrix.ts";
+import { checkReg } from "./checks.ts";
  * import { regLoss } from "./regularization.ts";
  * const W = Matrix.fromArray([[3, 0, -1]]);
  * const l2 = regLoss(W, 0.1);
@@ -103,9 +108,8 @@ export function regLoss(
   { regType = "L2", l1Ratio = 0.5 }: RegOptions = {},
 ): LossResult {
   if (!(W instanceof Matrix)) throw new TypeError(`regLoss: W must be a Matrix, got ${typeof W}`);
-  if (typeof reg !== "number" || !Number.isFinite(reg) || reg < 0) {
-    throw new RangeError(`regLoss: reg must be a finite number ≥ 0, got ${reg}`);
-  }
+  checkReg("regLoss", reg);
+  assertFinite("regLoss", "W", W);
   if (!REG_TYPES.includes(regType)) {
     throw new RangeError(
       `regLoss: unknown regType "${regType}", expected one of ${REG_TYPES.join(", ")}`,

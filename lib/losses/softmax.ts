@@ -22,7 +22,7 @@
  * @module
  */
 import { matmul, matmulTA, Matrix } from "../matrix.ts";
-import { checkLossInputs, checkScores } from "./checks.ts";
+import { checkLossInputs, checkReg, checkScores } from "./checks.ts";
 import { type LossResult, regLoss, type RegOptions } from "./regularization.ts";
 
 /**
@@ -49,6 +49,7 @@ export function softmaxLossNaive(
   regOptions: RegOptions = {},
 ): LossResult {
   checkLossInputs("softmaxLossNaive", W, X, y);
+  checkReg("softmaxLossNaive", reg);
   // BEGIN SOLUTION
   const [N, D] = X.shape;
   const C = W.cols;
@@ -97,6 +98,7 @@ export function softmaxLossVectorized(
   regOptions: RegOptions = {},
 ): LossResult {
   checkLossInputs("softmaxLossVectorized", W, X, y);
+  checkReg("softmaxLossVectorized", reg);
   // BEGIN SOLUTION
   const N = X.rows;
   const { loss, probs } = softmaxLossFromScores(matmul(X, W), y);

@@ -31,7 +31,7 @@
  * @module
  */
 import { matmul, matmulTA, Matrix } from "../matrix.ts";
-import { checkDelta, checkLossInputs, checkScores } from "./checks.ts";
+import { checkDelta, checkLossInputs, checkReg, checkScores } from "./checks.ts";
 import { type LossResult, regLoss } from "./regularization.ts";
 import type { SvmLossOptions } from "./linear_svm.ts";
 
@@ -187,6 +187,7 @@ function linearLoss(
   { delta = 1, ...regOptions }: SvmLossOptions,
 ): LossResult {
   checkLossInputs(op, W, X, y);
+  checkReg(op, reg);
   checkDelta(op, delta);
   const N = X.rows;
   const { losses, dScores } = scoreLoss(matmul(X, W), y, delta);

@@ -7,6 +7,7 @@
  * functions are what make a neural network more than a linear classifier. Sigmoid and tanh
  * saturate (their gradient vanishes for large |x|), ReLU does not for x > 0 but is "dead" for
  * x < 0, leaky ReLU and ELU keep a small gradient there, and maxout takes the max of k affine maps.
+ * Every pass checks that its matrices are finite (a `NonFiniteError` names the first NaN or ±∞).
  *
  * @example
  * ```ts
@@ -19,7 +20,15 @@
  * ```
  * @module
  */
-import { assertSameShape, matmul, matmulTA, matmulTB, Matrix, shapeOf } from "../matrix.ts";
+import {
+  assertFinite,
+  assertSameShape,
+  matmul,
+  matmulTA,
+  matmulTB,
+  Matrix,
+  shapeOf,
+} from "../matrix.ts";
 
 /** What a forward pass returns: the output and what its backward pass needs. */
 export interface Forward<C> {
@@ -118,6 +127,7 @@ export const activations: Readonly<Record<ActivationName, Activation>> = {
  * ```
  */
 export function sigmoidForward(x: Matrix): Forward<Matrix> {
+  assertFinite("sigmoidForward", "x", x);
   const out = x.map(sigmoid);
   return { out, cache: out };
 }
@@ -150,6 +160,7 @@ export function sigmoidBackward(dout: Matrix, cache: Matrix): Matrix {
  * ```
  */
 export function tanhForward(x: Matrix): Forward<Matrix> {
+  assertFinite("tanhForward", "x", x);
   const out = x.map(Math.tanh);
   return { out, cache: out };
 }
@@ -182,6 +193,7 @@ export function tanhBackward(dout: Matrix, cache: Matrix): Matrix {
  * ```
  */
 export function reluForward(x: Matrix): Forward<Matrix> {
+  assertFinite("reluForward", "x", x);
   return { out: x.maximum(0), cache: x };
 }
 
@@ -214,6 +226,7 @@ export function reluBackward(dout: Matrix, cache: Matrix): Matrix {
  * ```
  */
 export function leakyReluForward(x: Matrix, alpha = 0.01): Forward<AlphaCache> {
+  assertFinite("leakyReluForward", "x", x);
   checkAlpha("leakyReluForward", alpha);
   return { out: x.map((v) => leaky(v, alpha)), cache: { x, alpha } };
 }
@@ -248,6 +261,7 @@ export function leakyReluBackward(dout: Matrix, cache: AlphaCache): Matrix {
  * ```
  */
 export function eluForward(x: Matrix, alpha = 1): Forward<AlphaCache> {
+  assertFinite("eluForward", "x", x);
   checkAlpha("eluForward", alpha);
   return { out: x.map((v) => elu(v, alpha)), cache: { x, alpha } };
 }
@@ -299,7 +313,10 @@ export function maxoutForward(
   Ws: readonly Matrix[],
   bs: readonly Matrix[],
 ): Forward<MaxoutCache> {
+  assertFinite("maxoutForward", "x", x);
   checkMaxout(x, Ws, bs);
+  Ws.forEach((W, k) => assertFinite("maxoutForward", `Ws[${k}]`, W));
+  bs.forEach((b, k) => assertFinite("maxoutForward", `bs[${k}]`, b));
   const out = Matrix.full(x.rows, Ws[0].cols, -Infinity);
   const winner = new Int32Array(out.size);
   Ws.forEach((W, k) => {
@@ -337,6 +354,7 @@ export function maxoutBackward(
   dout: Matrix,
   cache: MaxoutCache,
 ): { dx: Matrix; dWs: Matrix[]; dbs: Matrix[] } {
+  assertFinite("maxoutBackward", "dout", dout);
   const { x, Ws, winner } = cache;
   if (dout.rows !== x.rows || dout.cols !== Ws[0].cols) {
     throw new RangeError(
@@ -356,6 +374,9 @@ export function maxoutBackward(
 
 /** The chain rule for an elementwise function: dx = dout ⊙ local(cached value), entry by entry. */
 function chain(op: string, dout: Matrix, cached: Matrix, local: (v: number) => number): Matrix {
+  const name = op.slice(0, op.indexOf(":"));
+  assertFinite(name, "dout", dout);
+  assertFinite(name, "cache", cached);
   assertSameShape(op, dout, cached);
   const dx = new Matrix(dout.rows, dout.cols);
   for (let t = 0; t < dx.size; t++) dx.data[t] = dout.data[t] * local(cached.data[t]);

@@ -14,7 +14,7 @@
  * ```
  * @module
  */
-import { matmul, matmulTA, matmulTB, Matrix, shapeOf } from "../matrix.ts";
+import { assertFinite, matmul, matmulTA, matmulTB, Matrix, shapeOf } from "../matrix.ts";
 import { checkScores } from "../losses/checks.ts";
 import type { Forward } from "./activations.ts";
 
@@ -30,7 +30,7 @@ export interface AffineCache {
 
 /**
  * Affine (fully connected) forward pass: out = x·w + b, with x N×D, w D×M, b 1×M (broadcast
- * over the rows).
+ * over the rows). Every entry of x, w and b must be finite (else a `NonFiniteError` naming it).
  *
  * @example
  * ```ts
@@ -43,6 +43,9 @@ export interface AffineCache {
  * ```
  */
 export function affineForward(x: Matrix, w: Matrix, b: Matrix): Forward<AffineCache> {
+  assertFinite("affineForward", "x", x);
+  assertFinite("affineForward", "w", w);
+  assertFinite("affineForward", "b", b);
   if (x.cols !== w.rows) {
     throw new RangeError(
       `affineForward: x ${shapeOf(x)} · w ${
@@ -59,7 +62,7 @@ export function affineForward(x: Matrix, w: Matrix, b: Matrix): Forward<AffineCa
 }
 
 /**
- * Affine backward pass: dx = dout·wᵀ, dw = xᵀ·dout, db = Σ over rows of dout.
+ * Affine backward pass: dx = dout·wᵀ, dw = xᵀ·dout, db = Σ over rows of dout. dout must be finite.
  *
  * @example
  * ```ts
@@ -78,6 +81,10 @@ export function affineBackward(
   dout: Matrix,
   cache: AffineCache,
 ): { dx: Matrix; dw: Matrix; db: Matrix } {
+  assertFinite("affineBackward", "dout", dout);
+  if (!(cache?.x instanceof Matrix) || !(cache.w instanceof Matrix)) {
+    throw new TypeError("affineBackward: cache must be the cache that affineForward returned");
+  }
   const { x, w } = cache;
   if (dout.rows !== x.rows || dout.cols !== w.cols) {
     throw new RangeError(
@@ -90,7 +97,7 @@ export function affineBackward(
 /**
  * Softmax (cross-entropy) loss and its gradient on an N×C score matrix:
  * L = (1/N) Σᵢ −ln(e^{s_{yᵢ}} / Σⱼ e^{sⱼ}), dx = (p − onehot(y)) / N. Each row is shifted by its
- * maximum first, so large scores do not overflow.
+ * maximum first, so large scores do not overflow. A NaN or ±∞ score is a `NonFiniteError`.
  *
  * @example
  * ```ts
@@ -121,7 +128,7 @@ export function softmaxLoss(scores: Matrix, y: ArrayLike<number>): { loss: numbe
 /**
  * Multiclass SVM (hinge) loss and its gradient on an N×C score matrix, with margin Δ = 1:
  * L = (1/N) Σᵢ Σ_{j≠yᵢ} max(0, sⱼ − s_{yᵢ} + 1). Each positive margin adds 1/N to dx at j and
- * subtracts 1/N at yᵢ.
+ * subtracts 1/N at yᵢ. A NaN or ±∞ score is a `NonFiniteError`.
  *
  * @example
  * ```ts

@@ -22,8 +22,14 @@
  */
 import { matmul, matmulTA, matmulTB, Matrix, shapeOf } from "../matrix.ts";
 import { type Seed, toRng } from "../random.ts";
-import { gatherLabels } from "../data/split.ts";
-import { checkScores } from "../losses/checks.ts";
+import { checkClasses, gatherLabels } from "../data/split.ts";
+import {
+  asDivergence,
+  checkDivergence,
+  checkTrainData,
+  checkTrainOptions,
+  checkTrainWeights,
+} from "../optim/training.ts";
 import { reluBackward, reluForward } from "./activations.ts";
 import { softmaxLoss } from "./layers.ts";
 
@@ -41,15 +47,15 @@ export interface TwoLayerNetParams {
 
 /** Options of `TwoLayerNet.train`. */
 export interface TwoLayerNetTrainOptions {
-  /** Initial SGD step size (default 1e-3). */
+  /** Initial SGD step size, > 0 (default 1e-3). */
   learningRate?: number;
-  /** Factor applied to the learning rate after every epoch (default 0.95). */
+  /** Factor, > 0, applied to the learning rate after every epoch (default 0.95). */
   learningRateDecay?: number;
-  /** Regularization strength (default 5e-6). */
+  /** Regularization strength, ≥ 0 (default 5e-6). */
   reg?: number;
-  /** Number of SGD steps (default 100). */
+  /** Number of SGD steps, an integer ≥ 0 (default 100). */
   numIters?: number;
-  /** Examples per minibatch, sampled with replacement (default 200). */
+  /** Examples per minibatch, an integer ≥ 1, sampled with replacement (default 200). */
   batchSize?: number;
   /** Seed (or generator) of the minibatch sampling (default 0). */
   seed?: Seed;
@@ -110,7 +116,7 @@ export class TwoLayerNet {
   readonly inputSize: number;
   /** H, the number of hidden units. */
   readonly hiddenSize: number;
-  /** C, the number of classes. */
+  /** C, the number of classes: labels must be 0 … C − 1. */
   readonly outputSize: number;
   /** W1 (D×H), b1 (1×H), W2 (H×C), b2 (1×C); updated in place by `train`. */
   readonly params: TwoLayerNetParams;
@@ -140,6 +146,23 @@ export class TwoLayerNet {
       W2: Matrix.randn(hiddenSize, outputSize, rng).scaleInPlace(std),
       b2: Matrix.zeros(1, outputSize),
     };
+  }
+
+  /**
+   * C, the number of classes (`outputSize`), under the name the linear classifiers use.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "../matrix.ts";
+   * import { TwoLayerNet } from "./two_layer_net.ts";
+   * const net = new TwoLayerNet(2, 5, 3);
+   * assert.equal(net.numClasses, 3);
+   * assert.throws(() => net.loss(Matrix.zeros(1, 2), [3]), /y\[0\] = 3 is not a class in 0..2/);
+   * ```
+   */
+  get numClasses(): number {
+    return this.outputSize;
   }
 
   /**
@@ -213,6 +236,12 @@ export class TwoLayerNet {
    * ⌊numIters / iterationsPerEpoch⌋ entries (CS231n's loop records at iterations 0, e, 2e, …
    * instead, which also decays the rate after the very first step).
    *
+   * The options and data follow the rules of `checkTrainOptions` and `checkTrainData` (the same
+   * as the linear classifiers' `train`), and every label must be a class 0 … outputSize − 1. At
+   * the first loss (or gradient entry) that is NaN or ±∞, training stops with a `DivergenceError`
+   * whose `history` is the `TwoLayerNetHistory` of the iterations before it; the parameters are
+   * left as they were at that iteration.
+   *
    * @example
    * ```ts
    * import assert from "node:assert/strict";
@@ -243,13 +272,14 @@ export class TwoLayerNet {
       onProgress,
       verbose = false,
     } = options;
-    this.#checkInput("TwoLayerNet.train (X, y)", X, y);
-    this.#checkInput("TwoLayerNet.train (Xval, yval)", Xval, yval);
-    checkNonNegative("TwoLayerNet.train", { learningRate, learningRateDecay, reg });
-    for (const [name, v] of Object.entries({ numIters, batchSize })) {
-      if (!Number.isInteger(v) || v < 1) {
-        throw new RangeError(`TwoLayerNet.train: ${name} must be a positive integer, got ${v}`);
-      }
+    const op = "TwoLayerNet.train";
+    checkTrainOptions(op, { learningRate, reg, numIters, batchSize, learningRateDecay });
+    checkTrainData(op, X, "X");
+    this.#checkInput(op, X, y);
+    checkTrainData(op, Xval, "Xval");
+    this.#checkInput(op, Xval, yval, "Xval", "yval");
+    for (const name of PARAM_NAMES) {
+      checkTrainWeights(op, this.params[name], name, "make a new TwoLayerNet to start over");
     }
     const rng = toRng(seed);
     const iterationsPerEpoch = Math.max(Math.floor(X.rows / batchSize), 1);
@@ -258,19 +288,28 @@ export class TwoLayerNet {
     for (let it = 0; it < numIters; it++) {
       const idx = rng.choice(X.rows, batchSize, { replace: true });
       const XBatch = X.gatherRows(idx), yBatch = gatherLabels(y, idx);
-      const { loss, grads } = this.loss(XBatch, yBatch, reg);
-      history.lossHistory.push(loss);
-      for (const name of PARAM_NAMES) this.params[name].addScaledInPlace(grads[name], -lr);
-      if (verbose && it % 100 === 0) console.log(`iteration ${it} / ${numIters}: loss ${loss}`);
-
-      const progress: TwoLayerNetProgress = { iteration: it, numIters, loss, learningRate: lr };
-      if ((it + 1) % iterationsPerEpoch === 0) {
-        progress.epoch = (it + 1) / iterationsPerEpoch;
-        progress.trainAcc = accuracy(this.predict(XBatch), yBatch);
-        progress.valAcc = accuracy(this.predict(Xval), yval);
-        history.trainAccHistory.push(progress.trainAcc);
-        history.valAccHistory.push(progress.valAcc);
-        lr *= learningRateDecay;
+      let progress: TwoLayerNetProgress;
+      try {
+        const { loss, grads } = this.loss(XBatch, yBatch, reg);
+        checkDivergence(op, it, loss, { ...grads }, lr, history);
+        history.lossHistory.push(loss);
+        for (const name of PARAM_NAMES) this.params[name].addScaledInPlace(grads[name], -lr);
+        progress = { iteration: it, numIters, loss, learningRate: lr };
+        if ((it + 1) % iterationsPerEpoch === 0) {
+          progress.epoch = (it + 1) / iterationsPerEpoch;
+          progress.trainAcc = accuracy(this.predict(XBatch), yBatch);
+          progress.valAcc = accuracy(this.predict(Xval), yval);
+          history.trainAccHistory.push(progress.trainAcc);
+          history.valAccHistory.push(progress.valAcc);
+          lr *= learningRateDecay;
+        }
+      } catch (e) {
+        // A forward pass refusing a value that training made ±∞. When that is the accuracy
+        // check after this step, the step's loss is already in the history: the next one failed.
+        throw asDivergence(e, op, history.lossHistory.length, lr, history);
+      }
+      if (verbose && it % 100 === 0) {
+        console.log(`iteration ${it} / ${numIters}: loss ${progress.loss}`);
       }
       onProgress?.(progress);
     }
@@ -296,15 +335,28 @@ export class TwoLayerNet {
     return this.loss(X).argmax(1);
   }
 
-  #checkInput(op: string, X: Matrix, y?: ArrayLike<number>): void {
+  /** X has `inputSize` columns and at least one row; y, when given, N classes 0 … C − 1. */
+  #checkInput(op: string, X: Matrix, y?: ArrayLike<number>, xName = "X", yName = "y"): void {
+    if (!(X instanceof Matrix)) throw new TypeError(`${op}: ${xName} must be a Matrix`);
     if (X.cols !== this.inputSize) {
       const net = `inputSize ${this.inputSize} (W1 ${shapeOf(this.params.W1)})`;
-      throw new RangeError(`${op}: X ${shapeOf(X)} has ${X.cols} features but the net has ${net}`);
+      throw new RangeError(
+        `${op}: ${xName} ${shapeOf(X)} has ${X.cols} features but the net has ${net}`,
+      );
     }
-    if (y !== undefined) checkScores(op, X, y, this.outputSize, "X"); // N labels in 0 … C−1
-    else if (X.rows === 0) {
-      throw new RangeError(`${op}: empty batch: X ${shapeOf(X)} has no examples`);
+    if (X.rows === 0) {
+      throw new RangeError(`${op}: empty batch: ${xName} ${shapeOf(X)} has no examples`);
     }
+    if (y === undefined) return;
+    if (y === null || typeof y !== "object" || typeof y.length !== "number") {
+      throw new TypeError(`${op}: ${yName} must be an array of labels (Int32Array), got ${y}`);
+    }
+    if (y.length !== X.rows) {
+      throw new RangeError(
+        `${op}: ${xName} ${shapeOf(X)} has ${X.rows} rows but ${yName} has ${y.length} labels`,
+      );
+    }
+    checkClasses(op, y, this.outputSize, `the net has outputSize ${this.outputSize}`, yName);
   }
 }
 

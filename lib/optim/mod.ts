@@ -22,5 +22,6 @@ export * from "./update_config.ts";
 export * from "./update_rules.ts";
 export * from "./schedules.ts";
 export * from "./descent.ts";
+export * from "./training.ts";
 export * from "./random_search.ts";
 export * from "./landscape.ts";
