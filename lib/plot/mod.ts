@@ -33,6 +33,7 @@
  */
 export * as Plot from "@observablehq/plot";
 export * from "./display.ts";
+export * from "./show.ts";
 export * from "./document.ts";
 export * from "./chart.ts";
 export * from "./png.ts";
