@@ -31,9 +31,9 @@ const SVG_NS = "http://www.w3.org/2000/svg";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { type RenderedNode, show } from "./chart.ts";
+ * import { chartOf, type RenderedNode } from "./chart.ts";
  * const node: RenderedNode = { outerHTML: "<svg><circle></circle></svg>" };
- * assert.equal(show(node).isSvg, true);
+ * assert.equal(chartOf(node).isSvg, true);
  * ```
  */
 export interface RenderedNode {
@@ -123,14 +123,14 @@ export function plot(options: Plot.PlotOptions = {}): Chart {
  * ```ts
  * import assert from "node:assert/strict";
  * import * as Plot from "@observablehq/plot";
- * import { show } from "./chart.ts";
+ * import { chartOf } from "./chart.ts";
  * import { document } from "./document.ts";
- * const chart = show(Plot.plot({ document, title: "Loss", marks: [Plot.lineY([3, 2, 1])] }));
+ * const chart = chartOf(Plot.plot({ document, title: "Loss", marks: [Plot.lineY([3, 2, 1])] }));
  * assert.equal(chart.isSvg, false); // a title wraps the svg in a <figure>
  * assert.match(chart.markup, /^<figure[\s\S]*<path/);
  * ```
  */
-export function show(node: RenderedNode): Chart {
+export function chartOf(node: RenderedNode): Chart {
   return new Chart(node);
 }
 
