@@ -19,7 +19,6 @@ async function captureLog(fn: () => Promise<void>): Promise<unknown[][]> {
   return seen;
 }
 
-type Bundle = Record<string, string>;
 const jupyterSlot = Deno as unknown as { jupyter: unknown };
 
 Deno.test("formatValue: strings, numbers, primitives, arrays, objects, toString", () => {
@@ -55,35 +54,36 @@ Deno.test("print: outside a kernel (Deno.jupyter throws) it falls back to consol
   assert.deepEqual(seen, [["k = 5\n0.875\n[ 1, 2 ]"]]);
 });
 
-Deno.test("print: in a kernel it awaits one raw text/plain display and logs nothing", async () => {
-  const shown: [Bundle, unknown][] = [];
-  let settled = false;
+Deno.test("print: in a kernel it sends one text/plain display_data and logs nothing", async () => {
+  const sent: [string, unknown][] = [];
   jupyterSlot.jupyter = {
-    display: async (bundle: Bundle, options: unknown) => {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      shown.push([bundle, options]);
-      settled = true;
-    },
+    broadcast: (type: string, content: unknown) => void sent.push([type, content]),
   };
   try {
     const seen = await captureLog(() => print("loss 2.302585", 7850));
-    assert.equal(settled, true, "print resolved before the display did");
-    assert.deepEqual(shown, [[{ "text/plain": "loss 2.302585\n7850" }, { raw: true }]]);
+    // Not a Jupyter kernel's command line here: no IOPub subscription, so no acknowledgement marker.
+    assert.deepEqual(sent, [["display_data", {
+      data: { "text/plain": "loss 2.302585\n7850" },
+      metadata: {},
+      transient: {},
+    }]]);
     assert.deepEqual(seen, []);
   } finally {
     jupyterSlot.jupyter = undefined;
   }
 });
 
-Deno.test("print: a display that throws, or no Deno.jupyter at all, falls back to console.log", async () => {
+Deno.test("print: a kernel that refuses the message, or no Deno.jupyter at all, falls back to console.log", async () => {
   jupyterSlot.jupyter = {
-    display: () => Promise.reject(new Error("no kernel connection")),
+    broadcast: () => {
+      throw new Error("no kernel connection");
+    },
   };
   try {
     assert.deepEqual(await captureLog(() => print("a", "b")), [["a\nb"]]);
     jupyterSlot.jupyter = undefined;
     assert.deepEqual(await captureLog(() => print(1)), [["1"]]);
-    jupyterSlot.jupyter = {}; // no display function
+    jupyterSlot.jupyter = {}; // no broadcast function
     assert.deepEqual(await captureLog(() => print()), [[""]]);
   } finally {
     jupyterSlot.jupyter = undefined;

@@ -1,8 +1,9 @@
 /**
  * Plain-text output for notebooks: `await print(...)` shows lines of text as the cell's output.
  * In the Deno kernel `console.log` output can arrive late, after the cell has finished, or be
- * filed under the next cell; an awaited `Deno.jupyter.display` of a `text/plain` bundle always
- * arrives, in order. Outside a kernel (`deno run`, `deno test`) `print` falls back to `console.log`.
+ * filed under the next cell; `print` sends a `text/plain` display through `show`, which resolves
+ * only once the kernel has published it. Outside a kernel (`deno run`, `deno test`) `print` falls
+ * back to `console.log`.
  *
  * @example
  * ```ts
@@ -12,6 +13,7 @@
  * ```
  * @module
  */
+import { show } from "./show.ts";
 
 /** Options of `Deno.inspect` for values that have no string form of their own. */
 const INSPECT = { colors: false, compact: true, breakLength: 100, depth: 4, iterableLimit: 100 };
@@ -71,9 +73,9 @@ export function formatText(...lines: unknown[]): string {
 
 /**
  * Shows lines of text as the cell's output: each argument on its own line (see `formatText`),
- * sent as a `text/plain` display. Await it, so the text arrives before the cell ends. Outside the
- * Jupyter kernel, where `Deno.jupyter` is unavailable (or its display throws), it prints with
- * `console.log` instead.
+ * sent as a `text/plain` display with `show`. Await it, so the text arrives before the cell ends.
+ * Outside the Jupyter kernel, where `Deno.jupyter` is unavailable (or refuses the message), it
+ * prints with `console.log` instead.
  *
  * ```ts ignore
  * import { print } from "lib/plot/mod.ts";
@@ -95,25 +97,5 @@ export function formatText(...lines: unknown[]): string {
  * ```
  */
 export async function print(...lines: unknown[]): Promise<void> {
-  const text = formatText(...lines);
-  let jupyter: JupyterNamespace | undefined;
-  try {
-    jupyter = (globalThis as { Deno?: { jupyter?: JupyterNamespace } }).Deno?.jupyter;
-  } catch {
-    jupyter = undefined; // `deno run` / `deno test`: the getter throws outside `deno jupyter`
-  }
-  if (typeof jupyter?.display === "function") {
-    try {
-      await jupyter.display({ "text/plain": text }, { raw: true });
-      return;
-    } catch {
-      // no kernel to send to: fall through to console.log
-    }
-  }
-  console.log(text);
-}
-
-/** The part of `Deno.jupyter` that `print` uses. */
-interface JupyterNamespace {
-  display?(bundle: Record<string, string>, options: { raw: boolean }): Promise<void> | void;
+  await show({ "text/plain": formatText(...lines) });
 }

@@ -1,0 +1,292 @@
+/**
+ * A listener on the Deno kernel's own IOPub channel, so a cell can wait until an output it sent has
+ * really been published.
+ *
+ * Why: in the Deno kernel, `Deno.jupyter.display`/`broadcast` (and `console.log`) put the message
+ * on a queue between the thread that runs the cell and the kernel thread; the kernel thread signs
+ * (HMAC, asynchronously) and publishes queued messages in its own time, while it publishes the
+ * cell's `execute_reply` and `status: idle` as soon as the cell's code has finished. A large
+ * output (a chart, a PNG) sent at the end of a cell takes longer to sign than the tiny idle message,
+ * so it can leave after the idle: the frontend then drops it, or — if the next cell has started —
+ * files it under that cell (the kernel stamps a message with the parent of the cell running when
+ * the message is published, not when it was sent).
+ *
+ * The fix needs an acknowledgement, which the kernel does not give; but IOPub is a publish socket
+ * any client may subscribe to. `IopubListener` subscribes (ZMTP 3.0, NULL security, a SUB socket
+ * over TCP, with the address from the kernel's connection file) and reports when a message carrying
+ * a given marker has gone out. The kernel writes each message to its subscribers one after another
+ * in the order they connected; the frontend connected before this listener, so when the listener
+ * has the message, the frontend's copy has been written too, before the cell can end.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { connectionFileFromArgs } from "./iopub.ts";
+ * const argv = ["/usr/bin/deno", "jupyter", "--kernel", "--conn", "/run/kernel-1.json"];
+ * assert.equal(connectionFileFromArgs(argv), "/run/kernel-1.json");
+ * assert.equal(connectionFileFromArgs(["deno", "run", "x.ts"]), null);
+ * ```
+ * @module
+ */
+
+const ENC = new TextEncoder();
+const DEC = new TextDecoder();
+const DELIMITER = "<IDS|MSG>";
+
+/**
+ * The connection file named on a kernel's command line (`--conn <file>` or `--conn=<file>`), or
+ * null when the arguments are not a Jupyter kernel's.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { connectionFileFromArgs } from "./iopub.ts";
+ * assert.equal(connectionFileFromArgs(["deno", "jupyter", "--kernel", "--conn=/k.json"]), "/k.json");
+ * ```
+ */
+export function connectionFileFromArgs(args: readonly string[]): string | null {
+  if (!args.includes("jupyter")) return null;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--conn" && i + 1 < args.length) return args[i + 1];
+    if (args[i].startsWith("--conn=")) return args[i].slice("--conn=".length);
+  }
+  return null;
+}
+
+/**
+ * This process's command line: `/proc/self/cmdline` on Linux, `ps` on macOS; null elsewhere or
+ * when it cannot be read.
+ *
+ * @example
+ * ```ts ignore
+ * const args = await ownCommandLine(); // ["/usr/bin/deno", "jupyter", "--kernel", "--conn", …]
+ * ```
+ */
+export async function ownCommandLine(): Promise<string[] | null> {
+  try {
+    if (Deno.build.os === "linux") {
+      const raw = await Deno.readTextFile("/proc/self/cmdline");
+      return raw.split("\0").filter((a) => a !== "");
+    }
+    if (Deno.build.os === "darwin") {
+      const out = await new Deno.Command("ps", { args: ["-o", "command=", "-p", `${Deno.pid}`] })
+        .output();
+      return out.success ? DEC.decode(out.stdout).trim().split(/\s+/) : null;
+    }
+  } catch {
+    // no permission, no /proc, no ps: no listener
+  }
+  return null;
+}
+
+/**
+ * The IOPub address of a kernel connection file (`ip`, `iopub_port`, `transport` "tcp").
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { iopubAddress } from "./iopub.ts";
+ * const info = { ip: "127.0.0.1", iopub_port: 5001, transport: "tcp", key: "k" };
+ * assert.deepEqual(iopubAddress(info), { hostname: "127.0.0.1", port: 5001 });
+ * assert.throws(() => iopubAddress({ ip: "127.0.0.1", transport: "ipc" }), /iopub_port/);
+ * ```
+ */
+export function iopubAddress(info: Record<string, unknown>): { hostname: string; port: number } {
+  const { ip, iopub_port: port, transport = "tcp" } = info;
+  if (transport !== "tcp" || typeof ip !== "string" || !Number.isInteger(port)) {
+    throw new Error(
+      `kernel connection file: need transport "tcp", an ip and an integer iopub_port, got ${
+        JSON.stringify({ ip, iopub_port: port, transport })
+      }`,
+    );
+  }
+  return { hostname: ip === "*" || ip === "0.0.0.0" ? "127.0.0.1" : ip, port: port as number };
+}
+
+/**
+ * One ZMTP frame on the wire: flags (bit 0 more, bit 1 long size, bit 2 command), size, body.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { zmtpFrame } from "./iopub.ts";
+ * assert.deepEqual([...zmtpFrame(new Uint8Array([1]), false)], [0, 1, 1]);
+ * assert.equal(zmtpFrame(new Uint8Array(300), true)[0], 0x03);
+ * ```
+ */
+export function zmtpFrame(body: Uint8Array, more: boolean, command = false): Uint8Array {
+  const long = body.length > 255;
+  const head = long ? 9 : 2;
+  const out = new Uint8Array(head + body.length);
+  out[0] = (more ? 1 : 0) | (long ? 2 : 0) | (command ? 4 : 0);
+  if (long) new DataView(out.buffer).setBigUint64(1, BigInt(body.length));
+  else out[1] = body.length;
+  out.set(body, head);
+  return out;
+}
+
+/** The 64-byte ZMTP 3.0 greeting with the NULL mechanism, as a client (as-server = 0). */
+function greeting(): Uint8Array {
+  const g = new Uint8Array(64);
+  g[0] = 0xff;
+  g[9] = 0x7f;
+  g[10] = 3; // version 3.0
+  g.set(ENC.encode("NULL"), 12);
+  return g;
+}
+
+/** The NULL mechanism's READY command announcing a SUB socket. */
+function readySub(): Uint8Array {
+  const name = ENC.encode("READY");
+  const key = ENC.encode("Socket-Type");
+  const value = ENC.encode("SUB");
+  const body = new Uint8Array(1 + name.length + 1 + key.length + 4 + value.length);
+  let o = 0;
+  body[o++] = name.length;
+  body.set(name, o);
+  o += name.length;
+  body[o++] = key.length;
+  body.set(key, o);
+  o += key.length;
+  new DataView(body.buffer).setUint32(o, value.length);
+  body.set(value, o + 4);
+  return zmtpFrame(body, false, true);
+}
+
+/** Buffered reads of exact byte counts from a connection. */
+class Reader {
+  #conn: Deno.Conn;
+  #buf = new Uint8Array(0);
+  #chunk = new Uint8Array(1 << 16);
+
+  constructor(conn: Deno.Conn) {
+    this.#conn = conn;
+  }
+
+  async exact(n: number): Promise<Uint8Array> {
+    while (this.#buf.length < n) {
+      const got = await this.#conn.read(this.#chunk);
+      if (got === null) throw new Error("IOPub connection closed");
+      const next = new Uint8Array(this.#buf.length + got);
+      next.set(this.#buf);
+      next.set(this.#chunk.subarray(0, got), this.#buf.length);
+      this.#buf = next;
+    }
+    const out = this.#buf.slice(0, n);
+    this.#buf = this.#buf.subarray(n);
+    return out;
+  }
+
+  /** One frame: its body, whether more frames follow, whether it is a command. */
+  async frame(): Promise<{ body: Uint8Array; more: boolean; command: boolean }> {
+    const [flags] = await this.exact(1);
+    const size = flags & 2
+      ? Number(new DataView((await this.exact(8)).buffer).getBigUint64(0))
+      : (await this.exact(1))[0];
+    return { body: await this.exact(size), more: (flags & 1) !== 0, command: (flags & 4) !== 0 };
+  }
+}
+
+/**
+ * A subscription to a kernel's IOPub: `expect(marker)` resolves once a message whose content
+ * contains `marker` has been published (or `false` after `timeoutMs`).
+ *
+ * @example
+ * ```ts ignore
+ * const listener = await IopubListener.connect({ hostname: "127.0.0.1", port: 5001 });
+ * const seen = listener.expect("marker-1", 5000);
+ * Deno.jupyter.broadcast("display_data", { data, metadata: {}, transient: { ack: "marker-1" } });
+ * await seen; // true: the frontend has it
+ * ```
+ */
+export class IopubListener {
+  #conn: Deno.Conn;
+  #waiting = new Map<string, (seen: boolean) => void>();
+  #closed = false;
+
+  private constructor(conn: Deno.Conn) {
+    this.#conn = conn;
+  }
+
+  /** Connects, completes the ZMTP handshake as a SUB socket and subscribes to every message. */
+  static async connect(address: { hostname: string; port: number }): Promise<IopubListener> {
+    const conn = await Deno.connect({ ...address, transport: "tcp" });
+    const reader = new Reader(conn);
+    try {
+      await writeAll(conn, greeting());
+      await reader.exact(64);
+      await writeAll(conn, readySub());
+      const ready = await reader.frame();
+      if (!ready.command) throw new Error("IOPub: expected the publisher's READY command");
+      await writeAll(conn, zmtpFrame(new Uint8Array([1]), false)); // subscribe to everything
+    } catch (e) {
+      conn.close();
+      throw e;
+    }
+    conn.unref(); // never keeps a process alive
+    const listener = new IopubListener(conn);
+    listener.#pump(reader);
+    return listener;
+  }
+
+  /** True once the connection has ended (every later `expect` resolves false at once). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Resolves true when a message containing `marker` is published, false after `timeoutMs`. */
+  expect(marker: string, timeoutMs: number): Promise<boolean> {
+    if (this.#closed) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      Deno.unrefTimer(timer);
+      const finish = (seen: boolean) => {
+        clearTimeout(timer);
+        this.#waiting.delete(marker);
+        resolve(seen);
+      };
+      this.#waiting.set(marker, finish);
+    });
+  }
+
+  /** Ends the subscription. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#conn.close();
+    } catch { /* already closed */ }
+    for (const finish of [...this.#waiting.values()]) finish(false);
+  }
+
+  /** Reads messages for as long as the connection lives; each one may settle a waiter. */
+  async #pump(reader: Reader): Promise<void> {
+    try {
+      while (!this.#closed) {
+        const frames: Uint8Array[] = [];
+        for (let more = true; more;) {
+          const frame = await reader.frame();
+          if (!frame.command) frames.push(frame.body);
+          more = frame.more;
+        }
+        if (this.#waiting.size > 0) this.#settle(frames);
+      }
+    } catch {
+      // the kernel went away or the socket was closed
+    } finally {
+      this.close();
+    }
+  }
+
+  #settle(frames: Uint8Array[]): void {
+    const at = frames.findIndex((f) => f.length === DELIMITER.length && DEC.decode(f) === DELIMITER);
+    const content = at >= 0 && frames.length > at + 5 ? DEC.decode(frames[at + 5]) : "";
+    for (const [marker, finish] of [...this.#waiting]) {
+      if (content.includes(marker)) finish(true);
+    }
+  }
+}
+
+async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+  for (let off = 0; off < bytes.length;) off += await conn.write(bytes.subarray(off));
+}
