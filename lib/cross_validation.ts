@@ -18,6 +18,7 @@ import { type Matrix, shapeOf } from "./matrix.ts";
 import { type Seed, toRng } from "./random.ts";
 import { checkLabels, gatherLabels } from "./data/split.ts";
 import { type DistanceMetric, KNearestNeighbor } from "./classifiers/k_nearest_neighbor.ts";
+import type { StepProgress } from "./optim/training.ts";
 
 /**
  * One fold: the rows to train on and the rows to validate on.
@@ -77,6 +78,36 @@ export function kFoldSplit(n: number, folds: number, { seed }: { seed?: Seed } =
   }
   return out;
   // END SOLUTION
+}
+
+/**
+ * What cross-validation's `onProgress` is told each time one value has been validated on one fold:
+ * `iteration` counts these evaluations from 0 in fold order (values in their order within a fold),
+ * `numIters` is folds × values. A progress line takes it as it is (`onProgress: bar.onProgress`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix } from "./matrix.ts";
+ * import { crossValidate, type CrossValidationProgress } from "./cross_validation.ts";
+ * const seen: CrossValidationProgress<string>[] = [];
+ * crossValidate({
+ *   X: Matrix.zeros(4, 1), y: [0, 1, 0, 1], values: ["a", "b"], folds: 2,
+ *   evaluate: (value) => (value === "a" ? 0.5 : 0.25),
+ *   onProgress: (p) => seen.push(p),
+ * });
+ * const text = seen.map((p) => `${p.iteration}/${p.numIters}: fold ${p.fold}, ${p.value}`);
+ * assert.deepEqual(text, ["0/4: fold 0, a", "1/4: fold 0, b", "2/4: fold 1, a", "3/4: fold 1, b"]);
+ * assert.equal(seen[3].accuracy, 0.25);
+ * ```
+ */
+export interface CrossValidationProgress<V extends number | string> extends StepProgress {
+  /** The fold just validated on, from 0. */
+  fold: number;
+  /** The value just evaluated on it. */
+  value: V;
+  /** Its accuracy on that fold. */
+  accuracy: number;
 }
 
 /**
@@ -150,6 +181,8 @@ export interface CrossValidateOptions<V extends number | string> {
   folds?: number;
   /** Shuffle seed; without one the folds are contiguous (see `kFoldSplit`). */
   seed?: Seed;
+  /** Called after each `evaluate` (e.g. a progress line's `onProgress`); changes no result. */
+  onProgress?: (progress: CrossValidationProgress<V>) => void;
   /** Trains with `value` on the training folds and returns the accuracy on the validation fold. */
   evaluate: (
     value: V,
@@ -186,16 +219,11 @@ export interface CrossValidateOptions<V extends number | string> {
 export function crossValidate<V extends number | string>(
   options: CrossValidateOptions<V>,
 ): CrossValidationResult<V> {
-  const { X, y, values, folds = 5, seed, evaluate } = options;
-  return runFolds(
-    "crossValidate",
-    X,
-    y,
-    values,
-    folds,
-    seed,
-    (XTr, yTr, XVal, yVal) => values.map((value) => evaluate(value, XTr, yTr, XVal, yVal)),
-  );
+  const { X, y, values, folds = 5, seed, evaluate, onProgress } = options;
+  const report = reporter("crossValidate", values, folds, onProgress);
+  const evalFold = (XTr: Matrix, yTr: Int32Array, XVal: Matrix, yVal: Int32Array) =>
+    values.map((value, t) => report(t, evaluate(value, XTr, yTr, XVal, yVal)));
+  return runFolds("crossValidate", X, y, values, folds, seed, evalFold);
 }
 
 /**
@@ -219,14 +247,17 @@ export function crossValidate<V extends number | string>(
 export function crossValidateKnn(
   X: Matrix,
   y: ArrayLike<number>,
-  { ks, folds = 5, metric = "L2", seed }: {
+  { ks, folds = 5, metric = "L2", seed, onProgress }: {
     ks: readonly number[];
     folds?: number;
     metric?: DistanceMetric;
     seed?: Seed;
+    /** Called after each k is evaluated on a fold (all k of a fold come together). */
+    onProgress?: (progress: CrossValidationProgress<number>) => void;
   },
 ): CrossValidationResult<number> {
   const op = "crossValidateKnn";
+  const report = reporter(op, ks, folds, onProgress);
   checkLabels(op, X, y);
   checkFolds(op, X, folds);
   // Check the metric and every k before any distance is computed.
@@ -247,8 +278,33 @@ export function crossValidateKnn(
   return runFolds(op, X, y, ks, folds, seed, (XTr, yTr, XVal, yVal) => {
     const knn = new KNearestNeighbor().train(XTr, yTr);
     const dists = knn.computeDistancesNoLoops(XVal, { metric });
-    return ks.map((k) => accuracy(knn.predictLabels(dists, k), yVal));
+    return ks.map((k, t) => report(t, accuracy(knn.predictLabels(dists, k), yVal)));
   });
+}
+
+/**
+ * `report(t, accuracy)` returns `accuracy` and tells `onProgress` that value t was evaluated. The
+ * calls count the evaluations (folds in order, values in order), which keeps progress out of the
+ * fold loop that students write.
+ */
+function reporter<V extends number | string>(
+  op: string,
+  values: readonly V[],
+  folds: number,
+  onProgress: ((progress: CrossValidationProgress<V>) => void) | undefined,
+): (t: number, accuracy: number) => number {
+  if (onProgress === undefined) return (_t, accuracy) => accuracy;
+  if (typeof onProgress !== "function") {
+    throw new TypeError(`${op}: onProgress must be a function, got ${typeof onProgress}`);
+  }
+  let iteration = 0;
+  const numIters = folds * values.length;
+  return (t, accuracy) => {
+    const fold = Math.floor(iteration / values.length);
+    onProgress({ iteration, numIters, fold, value: values[t], accuracy });
+    iteration++;
+    return accuracy;
+  };
 }
 
 /**

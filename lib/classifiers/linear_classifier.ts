@@ -39,6 +39,7 @@ import {
   checkTrainData,
   checkTrainOptions,
   checkTrainWeights,
+  type TrainProgress,
 } from "../optim/training.ts";
 import type { LossResult, RegOptions } from "../losses/regularization.ts";
 import { type SvmLossOptions, svmLossVectorized } from "../losses/linear_svm.ts";
@@ -66,8 +67,12 @@ export interface TrainOptions {
   batchSize?: number;
   /** Seed (or generator) for the initial W and the minibatches (default 0). */
   seed?: Seed;
-  /** Called after every step with the iteration number and that minibatch's loss. */
-  onProgress?: (it: number, loss: number) => void;
+  /**
+   * Called after every step with the iteration (from 0), that minibatch's loss, and both again
+   * with the number of steps as a `TrainProgress` (what a progress line needs:
+   * `onProgress: bar.onProgress`). It does not change training: same seed, same numbers.
+   */
+  onProgress?: (it: number, loss: number, progress: TrainProgress) => void;
   /** Log the loss every 100 iterations (default false). */
   verbose?: boolean;
 }
@@ -192,7 +197,7 @@ export abstract class LinearClassifier {
       verbose = false,
     } = options;
     const op = `${this.constructor.name}.train`;
-    checkTrainOptions(op, { learningRate, reg, numIters, batchSize });
+    checkTrainOptions(op, { learningRate, reg, numIters, batchSize, onProgress });
     checkTrainData(op, X);
     checkLabels(op, X, y);
     const [N, D] = X.shape;
@@ -220,7 +225,7 @@ export abstract class LinearClassifier {
       checkDivergence(op, it, loss, { dW }, learningRate, history);
       history.push(loss);
       this.W.addScaledInPlace(dW, -learningRate);
-      onProgress?.(it, loss);
+      onProgress?.(it, loss, { iteration: it, numIters, loss });
       if (verbose && it % 100 === 0) console.log(`iteration ${it} / ${numIters}: loss ${loss}`);
     }
     return history;

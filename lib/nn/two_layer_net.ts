@@ -29,6 +29,7 @@ import {
   checkTrainData,
   checkTrainOptions,
   checkTrainWeights,
+  type TrainProgress,
 } from "../optim/training.ts";
 import { reluBackward, reluForward } from "./activations.ts";
 import { softmaxLoss } from "./layers.ts";
@@ -59,20 +60,41 @@ export interface TwoLayerNetTrainOptions {
   batchSize?: number;
   /** Seed (or generator) of the minibatch sampling (default 0). */
   seed?: Seed;
-  /** Called after every iteration; at the end of an epoch it also carries the accuracies. */
+  /**
+   * Called after every iteration; at the end of an epoch it also carries the accuracies. It does
+   * not change training: the same seed gives the same numbers with or without it.
+   */
   onProgress?: (progress: TwoLayerNetProgress) => void;
   /** Log the loss every 100 iterations (default false). */
   verbose?: boolean;
 }
 
-/** What `onProgress` receives after each SGD step. */
-export interface TwoLayerNetProgress {
-  /** Iteration just done, 0 … numIters−1. */
-  iteration: number;
-  /** Total iterations. */
-  numIters: number;
-  /** Minibatch loss of this iteration. */
-  loss: number;
+/**
+ * What `onProgress` receives after each SGD step: the `TrainProgress` every model reports (the
+ * iteration just done, 0 … numIters − 1, the number of iterations and the minibatch loss), plus
+ * the learning rate and, at the end of an epoch, the accuracies.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { makeBlobs } from "../data/synthetic.ts";
+ * import { TwoLayerNet, type TwoLayerNetProgress } from "./two_layer_net.ts";
+ * const { X, y } = makeBlobs({ pointsPerClass: 10, numClasses: 2, seed: 0 });
+ * const seen: TwoLayerNetProgress[] = [];
+ * new TwoLayerNet(2, 4, 2).train(X, y, X, y, {
+ *   numIters: 4,
+ *   batchSize: 10, // 2 iterations per epoch
+ *   onProgress: (p) => seen.push(p),
+ * });
+ * assert.deepEqual(seen.map((p) => [p.iteration, p.numIters, p.epoch]), [
+ *   [0, 4, undefined],
+ *   [1, 4, 1],
+ *   [2, 4, undefined],
+ *   [3, 4, 2],
+ * ]);
+ * ```
+ */
+export interface TwoLayerNetProgress extends TrainProgress {
   /** Learning rate used for this step. */
   learningRate: number;
   /** Epochs completed, when this iteration ended one. */
@@ -273,7 +295,14 @@ export class TwoLayerNet {
       verbose = false,
     } = options;
     const op = "TwoLayerNet.train";
-    checkTrainOptions(op, { learningRate, reg, numIters, batchSize, learningRateDecay });
+    checkTrainOptions(op, {
+      learningRate,
+      reg,
+      numIters,
+      batchSize,
+      learningRateDecay,
+      onProgress,
+    });
     checkTrainData(op, X, "X");
     this.#checkInput(op, X, y);
     checkTrainData(op, Xval, "Xval");

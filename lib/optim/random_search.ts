@@ -23,6 +23,7 @@
  */
 import { Matrix } from "../matrix.ts";
 import { type Rng, type Seed, toRng } from "../random.ts";
+import type { TrainProgress } from "./training.ts";
 
 /**
  * A loss of the weights alone (data and regularization closed over), e.g.
@@ -40,7 +41,8 @@ import { type Rng, type Seed, toRng } from "../random.ts";
 export type WeightLossFn = (W: Matrix) => number;
 
 /**
- * What `onProgress` is told after every try.
+ * What `onProgress` is told after every try: the `TrainProgress` every loop reports (`iteration`
+ * is the try, `numIters` the number of tries, `loss` this try's loss) and the best loss so far.
  *
  * @example
  * ```ts
@@ -49,13 +51,12 @@ export type WeightLossFn = (W: Matrix) => number;
  * const seen: SearchProgress[] = [];
  * randomSearch((W) => W.sum(), [1, 1], { tries: 3, onProgress: (p) => seen.push(p) });
  * assert.deepEqual(seen.map((p) => p.attempt), [0, 1, 2]);
+ * assert.deepEqual(seen.map((p) => [p.iteration, p.numIters]), [[0, 3], [1, 3], [2, 3]]);
  * ```
  */
-export interface SearchProgress {
-  /** Try index, from 0. */
+export interface SearchProgress extends TrainProgress {
+  /** Try index, from 0 (the same as `iteration`). */
   attempt: number;
-  /** Loss of this try. */
-  loss: number;
   /** Lowest loss so far (including this try). */
   bestLoss: number;
 }
@@ -78,7 +79,7 @@ export interface SearchOptions {
   scale?: number;
   /** Seed of the random weights (default 0). */
   seed?: Seed;
-  /** Called after every try. */
+  /** Called after every try; it does not change the search (same seed, same numbers). */
   onProgress?: (progress: SearchProgress) => void;
 }
 
@@ -123,7 +124,7 @@ export function randomSearch(
   { tries = 1000, scale = 1e-4, seed = 0, onProgress }: SearchOptions = {},
 ): SearchResult {
   const op = "randomSearch";
-  checkSearch(op, lossFn, tries, scale);
+  checkSearch(op, lossFn, tries, scale, onProgress);
   const [rows, cols] = checkShape(op, shape);
   const rng = toRng(seed);
   const history = { loss: new Float64Array(tries), best: new Float64Array(tries) };
@@ -132,7 +133,7 @@ export function randomSearch(
     const W = Matrix.randn(rows, cols, rng).scaleInPlace(scale);
     const loss = evalLoss(op, lossFn, W);
     if (loss < bestLoss || attempt === 0) [bestW, bestLoss] = [W, loss];
-    record(history, onProgress, attempt, loss, bestLoss);
+    record(history, onProgress, attempt, loss, bestLoss, tries);
   }
   return { W: bestW, loss: bestLoss, history };
 }
@@ -166,7 +167,7 @@ export function randomLocalSearch(
   } = {},
 ): SearchResult {
   const op = "randomLocalSearch";
-  checkSearch(op, lossFn, tries, scale);
+  checkSearch(op, lossFn, tries, scale, onProgress);
   if (!(stepSize > 0) || !Number.isFinite(stepSize)) {
     throw new RangeError(`${op}: stepSize must be a positive finite number, got ${stepSize}`);
   }
@@ -178,7 +179,7 @@ export function randomLocalSearch(
     const Wtry = Matrix.randn(W.rows, W.cols, rng).scaleInPlace(stepSize).addScaledInPlace(W);
     const loss = evalLoss(op, lossFn, Wtry);
     if (loss < bestLoss || attempt === 0) [W, bestLoss] = [Wtry, loss];
-    record(history, onProgress, attempt, loss, bestLoss);
+    record(history, onProgress, attempt, loss, bestLoss, tries);
   }
   return { W, loss: bestLoss, history };
 }
@@ -194,10 +195,11 @@ function record(
   attempt: number,
   loss: number,
   bestLoss: number,
+  tries: number,
 ): void {
   history.loss[attempt] = loss;
   history.best[attempt] = bestLoss;
-  onProgress?.({ attempt, loss, bestLoss });
+  onProgress?.({ iteration: attempt, numIters: tries, attempt, loss, bestLoss });
 }
 
 /** The loss of W, with NaN (a diverged loss) counted as +∞ so that it never wins. */
@@ -213,8 +215,17 @@ function evalLoss(op: string, lossFn: WeightLossFn, W: Matrix): number {
   return loss;
 }
 
-function checkSearch(op: string, lossFn: WeightLossFn, tries: number, scale: number): void {
+function checkSearch(
+  op: string,
+  lossFn: WeightLossFn,
+  tries: number,
+  scale: number,
+  onProgress: unknown,
+): void {
   if (typeof lossFn !== "function") throw new TypeError(`${op}: lossFn must be a function`);
+  if (onProgress !== undefined && typeof onProgress !== "function") {
+    throw new TypeError(`${op}: onProgress must be a function, got ${typeof onProgress}`);
+  }
   if (!Number.isInteger(tries) || tries < 1) {
     throw new RangeError(`${op}: tries must be a positive integer, got ${tries}`);
   }

@@ -6,6 +6,9 @@
  * - `learningRate` (and `learningRateDecay` where there is one): a finite number > 0;
  * - `batchSize`: an integer ≥ 1 (batches are drawn with replacement, so it may exceed N);
  * - `reg`: a finite number ≥ 0;
+ * - `onProgress`, when given: a function; it is called after every step with a `TrainProgress`
+ *   (the step, the number of steps, the loss) and must not change the model, so that a run with
+ *   progress reporting gives the same numbers as one without;
  * - the training data X: a Matrix with at least one example and only finite entries;
  * - training stops at the first non-finite loss (or gradient) with a `DivergenceError` that carries
  *   the history up to there, instead of carrying on with NaN weights (`checkDivergence`).
@@ -49,6 +52,51 @@ export interface TrainOptionValues {
   batchSize: number;
   /** Factor applied to the learning rate after each epoch, when the model has one: finite, > 0. */
   learningRateDecay?: number;
+  /** Called after every step, when given: a function. */
+  onProgress?: unknown;
+}
+
+/**
+ * What every loop's `onProgress` is told after each step (training, searches, cross-validation):
+ * which step was just done and how many there are, enough for a progress line
+ * (`progress(…).onProgress` in `lib/plot/progress.ts`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { StepProgress } from "./training.ts";
+ * const last: StepProgress = { iteration: 99, numIters: 100 };
+ * assert.equal(last.iteration + 1, last.numIters); // the last report of a loop that ran to the end
+ * ```
+ */
+export interface StepProgress {
+  /** The step just done, from 0: the last report of a complete run has `numIters − 1`. */
+  iteration: number;
+  /** The number of steps the loop makes in all. */
+  numIters: number;
+}
+
+/**
+ * What a model's `train` tells `onProgress` after each SGD step: the step, the number of steps and
+ * that step's minibatch loss (regularization included). `TwoLayerNet.train` adds the learning rate
+ * and, at the end of an epoch, the accuracies.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { makeBlobs } from "../data/synthetic.ts";
+ * import { Softmax } from "../classifiers/linear_classifier.ts";
+ * import type { TrainProgress } from "./training.ts";
+ * const { X, y } = makeBlobs({ pointsPerClass: 10, numClasses: 2, seed: 0 });
+ * const seen: TrainProgress[] = [];
+ * const onProgress = (_it: number, _loss: number, p: TrainProgress) => void seen.push(p);
+ * new Softmax().train(X, y, { numIters: 3, batchSize: 5, onProgress });
+ * assert.deepEqual(seen.map((p) => [p.iteration, p.numIters]), [[0, 3], [1, 3], [2, 3]]);
+ * ```
+ */
+export interface TrainProgress extends StepProgress {
+  /** The loss of this step's minibatch. */
+  loss: number;
 }
 
 /**
@@ -64,10 +112,14 @@ export interface TrainOptionValues {
  * assert.throws(() => checkTrainOptions("demo", { ...ok, numIters: 1.5 }), /numIters .* got 1.5/);
  * assert.throws(() => checkTrainOptions("demo", { ...ok, batchSize: 0 }), /batchSize .* got 0/);
  * assert.throws(() => checkTrainOptions("demo", { ...ok, reg: -1 }), /reg .* ≥ 0, got -1/);
+ * assert.throws(
+ *   () => checkTrainOptions("demo", { ...ok, onProgress: "verbose" }),
+ *   /demo: onProgress must be a function, got "verbose" \(a string\)/,
+ * );
  * ```
  */
 export function checkTrainOptions(op: string, values: TrainOptionValues): void {
-  const { learningRate, reg, numIters, batchSize, learningRateDecay } = values;
+  const { learningRate, reg, numIters, batchSize, learningRateDecay, onProgress } = values;
   if (!isFiniteNumber(learningRate) || learningRate <= 0) {
     throw new RangeError(
       `${op}: learningRate must be a finite number > 0, got ${show(learningRate)}`,
@@ -89,6 +141,9 @@ export function checkTrainOptions(op: string, values: TrainOptionValues): void {
   }
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new RangeError(`${op}: batchSize must be an integer ≥ 1, got ${show(batchSize)}`);
+  }
+  if (onProgress !== undefined && typeof onProgress !== "function") {
+    throw new TypeError(`${op}: onProgress must be a function, got ${show(onProgress)}`);
   }
 }
 

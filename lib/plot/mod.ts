@@ -34,6 +34,7 @@
 export * as Plot from "@observablehq/plot";
 export * from "./display.ts";
 export * from "./show.ts";
+export * from "./progress.ts";
 export * from "./document.ts";
 export * from "./chart.ts";
 export * from "./png.ts";
