@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
 import { decode } from "fast-png";
 import {
   findJupyter,
@@ -26,6 +27,7 @@ import {
   typeCheckNotebook,
   uncleanCells,
 } from "../tools/notebooks.ts";
+import { formatRun, tracedRun } from "../tools/stress_outputs.ts";
 
 /** The smoke fixture: imports from "lib", shows a chart, an image grid, a heatmap and a table. */
 const SMOKE = join(REPO_ROOT, "tests", "fixtures", "smoke.ipynb");
@@ -70,6 +72,9 @@ if (!ready) {
 const ignore = ready === null;
 
 /** Writes a throwaway notebook with these code cells into a fresh temp dir. */
+/** lib/plot/show.ts by absolute URL (a temp notebook has no deno.json; show.ts needs no import map). */
+const SHOW_URL = pathToFileURL(join(REPO_ROOT, "lib", "plot", "show.ts")).href;
+
 async function tempNotebook(cells: string[]): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "nbtest-" });
   const nb: Notebook = {
@@ -111,19 +116,16 @@ for (const path of notebooks) {
     name: `${name}: runs top to bottom through the Deno kernel with every chart rendered`,
     ignore,
     fn: async () => {
-      let result = await executeNotebook(path, { jupyter: ready!.jupyter });
+      // One run, no retry, no settle delay: show() waits until each output is published, and the
+      // output tracer checks that every display landed, in the cell that sent it.
+      const result = await tracedRun(path, ready!.jupyter, 1);
       console.log(`⏱ ${name}: ${result.seconds.toFixed(1)} s`);
-      assert.ok(result.ok, `${name} failed:\n${formatProblems(path, result.problems)}`);
-      let missing = missingRichOutputs(result.executed!);
-      if (missing.length > 0) {
-        // The Deno kernel can report a cell done before its last output is sent (a kernel bug the
-        // harness works around with SETTLE_LINE). A chart missing in two runs in a row is real.
-        console.log(`  ${name}: ${missing.length} chart(s) missing; running once more`);
-        result = await executeNotebook(path, { jupyter: ready!.jupyter });
-        console.log(`⏱ ${name} (second run): ${result.seconds.toFixed(1)} s`);
-        assert.ok(result.ok, `${name} failed:\n${formatProblems(path, result.problems)}`);
-        missing = missingRichOutputs(result.executed!);
-      }
+      assert.deepEqual(
+        { missing: result.report.missing, misplaced: result.report.misplaced },
+        { missing: [], misplaced: [] },
+        `${name}: outputs lost or misfiled\n${formatRun(result)}`,
+      );
+      const missing = missingRichOutputs(result.executed!);
       assert.equal(missing.length, 0, `charts missing:\n${formatProblems(path, missing)}`);
       assert.ok(
         result.seconds < LESSON_BUDGET_SECONDS,
@@ -252,14 +254,16 @@ Deno.test({
 });
 
 Deno.test({
-  name: "harness: quick cells each keep their own outputs (console.log and display)",
+  name: "harness: quick cells each keep their own outputs (console.log then show), no settle delay",
   ignore,
   fn: async () => {
-    // Without SETTLE_LINE the kernel loses or misfiles some of these outputs in ~1 run of 4.
+    // Before show() waited for the kernel to publish (and with no settle delay), the kernel lost
+    // or misfiled some of these outputs in ~1 run of 4. The console.log line is published before
+    // the display that follows it: the kernel sends its queue in order.
     const cells = Array.from(
       { length: 8 },
       (_, i) =>
-        `console.log("cell ${i}");\nawait Deno.jupyter.display({ "text/html": "<b>${i}</b>" }, { raw: true });`,
+        `import { show } from "${SHOW_URL}";\nconsole.log("cell ${i}");\nawait show({ "text/html": "<b>${i}</b>" });`,
     );
     const path = await tempNotebook(cells);
     try {

@@ -61,6 +61,8 @@ export interface Output {
   evalue?: string;
   /** Traceback lines (may carry ANSI colours). */
   traceback?: string[];
+  /** Output metadata (e.g. image sizes; the output tracer's label). */
+  metadata?: Record<string, unknown>;
   /** Text of a `stream` output. */
   text?: string | string[];
 }

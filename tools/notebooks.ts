@@ -6,9 +6,9 @@
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { type Notebook, uncleanCells, withSettle } from "./notebooks.ts";
+ * import { type Notebook, uncleanCells } from "./notebooks.ts";
  * const nb: Notebook = { cells: [{ cell_type: "code", source: "1", outputs: [], execution_count: null }] };
- * assert.deepEqual(uncleanCells(withSettle(nb)), []);
+ * assert.deepEqual(uncleanCells(nb), []);
  * ```
  * @module
  */
@@ -25,46 +25,6 @@ import {
 } from "./notebook_checks.ts";
 
 export * from "./notebook_checks.ts";
-
-/**
- * The line the harness appends to every code cell while executing. The Deno kernel can report a
- * cell finished ("idle") before the outputs it queued last (a `Deno.jupyter.display` at the end of
- * the cell, a `console.log`) are sent; Jupyter then drops them or files them under the next cell.
- * Letting one macrotask pass at the end of the cell flushes them. The executed notebook gets its
- * original sources back.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { SETTLE_LINE, withSettle } from "./notebooks.ts";
- * const nb = withSettle({ cells: [{ cell_type: "code", source: "x" }, { cell_type: "markdown", source: "y" }] });
- * assert.equal(nb.cells[0].source, `x\n${SETTLE_LINE}`);
- * assert.equal(nb.cells[1].source, "y");
- * ```
- */
-export const SETTLE_LINE =
-  ";await new Promise((resolve) => setTimeout(resolve, 150)); // harness: flush outputs";
-
-/**
- * A copy of the notebook whose non-empty code cells end with `SETTLE_LINE`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { withSettle } from "./notebooks.ts";
- * assert.equal(withSettle({ cells: [{ cell_type: "code", source: "  " }] }).cells[0].source, "  ");
- * ```
- */
-export function withSettle(nb: Notebook): Notebook {
-  return {
-    ...nb,
-    cells: nb.cells.map((cell) => {
-      const src = sourceOf(cell);
-      if (cell.cell_type !== "code" || src.trim() === "") return cell;
-      return { ...cell, source: `${src}\n${SETTLE_LINE}` };
-    }),
-  };
-}
 
 /**
  * Options of `executeNotebook`.
@@ -84,6 +44,13 @@ export interface ExecuteOptions {
   cellTimeout?: number;
   /** Kernelspec name (default "deno"). */
   kernelName?: string;
+  /**
+   * What is sent to the kernel instead of the notebook itself (same cells, same order), e.g. the
+   * output tracer's instrumented copy; the executed notebook gets the original sources back.
+   */
+  transform?: (nb: Notebook) => Notebook;
+  /** Extra environment for Jupyter and the kernel. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -116,7 +83,7 @@ export interface ExecutionResult {
 
 /**
  * Executes a notebook top to bottom through the Deno kernel (`jupyter nbconvert --execute`, the
- * notebook piped in with `SETTLE_LINE` added to each code cell) into a temp dir. The kernel runs in
+ * notebook piped in, as it is or as `transform` makes it) into a temp dir. The kernel runs in
  * the notebook's own directory, so deno.json and its import map ("lib") are found. The first
  * failing cell stops the run and is reported.
  *
@@ -128,10 +95,10 @@ export interface ExecutionResult {
  */
 export async function executeNotebook(
   path: string,
-  { jupyter, cellTimeout = 60, kernelName = "deno" }: ExecuteOptions,
+  { jupyter, cellTimeout = 60, kernelName = "deno", transform, env = {} }: ExecuteOptions,
 ): Promise<ExecutionResult> {
   const original = await readNotebook(path);
-  const settled = withSettle(original);
+  const sent = transform ? transform(original) : original;
   const outDir = await Deno.makeTempDir({ prefix: "nbexec-" });
   try {
     const stem = basename(path, ".ipynb");
@@ -148,10 +115,14 @@ export async function executeNotebook(
       outDir,
       "--output",
       stem,
-    ], { env: { NO_COLOR: "1" }, cwd: dirname(resolve(path)), input: JSON.stringify(settled) });
+    ], {
+      env: { NO_COLOR: "1", ...env },
+      cwd: dirname(resolve(path)),
+      input: JSON.stringify(sent),
+    });
     const seconds = (performance.now() - started) / 1000;
     if (res.code !== 0) {
-      const problem = parseExecutionFailure(res.stderr, settled);
+      const problem = parseExecutionFailure(res.stderr, sent);
       if (problem.cell >= 0) problem.source = excerpt(sourceOf(original.cells[problem.cell]));
       return { ok: false, seconds, problems: [problem] };
     }
@@ -219,7 +190,7 @@ export function parseExecutionFailure(stderr: string, nb: Notebook): CellProblem
       message += " (the kernel gives no detail: usually a TypeScript syntax error; " +
         "the type-check test names it)";
     }
-    const source = excerpt(m[1].replace(`\n${SETTLE_LINE}`, ""));
+    const source = excerpt(m[1]);
     return { cell, source, message };
   }
   const timeout = /A cell timed out while it was being executed, after (\d+) seconds/.exec(clean);

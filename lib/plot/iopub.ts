@@ -223,7 +223,6 @@ export class IopubListener {
       conn.close();
       throw e;
     }
-    conn.unref(); // never keeps a process alive
     const listener = new IopubListener(conn);
     listener.#pump(reader);
     return listener;
@@ -239,7 +238,6 @@ export class IopubListener {
     if (this.#closed) return Promise.resolve(false);
     return new Promise((resolve) => {
       const timer = setTimeout(() => finish(false), timeoutMs);
-      Deno.unrefTimer(timer);
       const finish = (seen: boolean) => {
         clearTimeout(timer);
         this.#waiting.delete(marker);
@@ -279,7 +277,9 @@ export class IopubListener {
   }
 
   #settle(frames: Uint8Array[]): void {
-    const at = frames.findIndex((f) => f.length === DELIMITER.length && DEC.decode(f) === DELIMITER);
+    const at = frames.findIndex((f) =>
+      f.length === DELIMITER.length && DEC.decode(f) === DELIMITER
+    );
     const content = at >= 0 && frames.length > at + 5 ? DEC.decode(frames[at + 5]) : "";
     for (const [marker, finish] of [...this.#waiting]) {
       if (content.includes(marker)) finish(true);

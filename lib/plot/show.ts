@@ -92,7 +92,11 @@ export class Display {
   #timeoutMs: number;
 
   /** `listener`: a subscription to the same kernel's IOPub, or null to send without waiting. */
-  constructor(kernel: JupyterBroadcast, listener: IopubListener | null, timeoutMs = ACK_TIMEOUT_MS) {
+  constructor(
+    kernel: JupyterBroadcast,
+    listener: IopubListener | null,
+    timeoutMs = ACK_TIMEOUT_MS,
+  ) {
     this.#kernel = kernel;
     this.#listener = listener;
     this.#timeoutMs = timeoutMs;
