@@ -154,17 +154,22 @@ function checkSmokeOutputs(nb: Notebook): void {
     return cell.outputs ?? [];
   };
   const text = (v: unknown) => (Array.isArray(v) ? v.join("") : String(v));
-  // the spiral scatter: a figure (colour legend) around an svg with 150 dots
+  // the spiral scatter: a figure (colour legend) around an svg with 150 dots, as <img> data URLs
   const [chart] = outputsOf("Plot.dot(points");
   const figure = text(chart.data?.["text/html"]);
   assert.match(figure, /^<figure/);
-  assert.equal(figure.match(/<circle/g)?.length, 150);
+  assert.doesNotMatch(figure, /<svg/, "inline SVG does not survive JupyterLab's untrusted view");
+  const svgs = [...figure.matchAll(/<img src="data:image\/svg\+xml;base64,([^"]+)"/g)].map((m) =>
+    new TextDecoder().decode(Uint8Array.from(atob(m[1]), (c) => c.charCodeAt(0)))
+  );
+  assert.equal(svgs.at(-1)?.match(/<circle/g)?.length, 150);
   assert.match(figure, /class 0[\s\S]*class 1[\s\S]*class 2/);
   // the digit grid: 10 tiles of 56×56 with 1 px padding, and captions
   const [grid] = outputsOf("imageGrid(digits");
   const png = decode(Uint8Array.from(atob(text(grid.data?.["image/png"])), (c) => c.charCodeAt(0)));
   assert.deepEqual([png.width, png.height, png.channels], [10 * 56 + 9, 56, 1]);
   assert.match(text(grid.data?.["text/html"]), /<div>0<\/div>[\s\S]*<div>9<\/div>/);
+  assert.doesNotMatch(text(grid.data?.["text/html"]), /<style/);
   // the shape printout has no ANSI colours (kernelspec NO_COLOR=1)
   const [shape] = outputsOf("console.log(");
   assert.equal(text(shape.text), "digits [ 10, 784 ]\n");

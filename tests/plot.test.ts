@@ -5,6 +5,7 @@ import { Matrix } from "../lib/matrix.ts";
 import { loadMnist } from "../lib/data/mnist.ts";
 import {
   Chart,
+  chartOf,
   document,
   encodePng,
   formatNumber,
@@ -14,9 +15,14 @@ import {
   Plot,
   plot,
   RAMPS,
-  show,
+  svgAsImages,
   table,
 } from "../lib/plot/mod.ts";
+
+/** The SVG markup inside a base64 data URL. */
+function decodeSvg(base64: string): string {
+  return new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
+}
 
 /** Grey level of pixel (x, y) of a decoded 1-channel PNG. */
 function grey(png: ReturnType<typeof decode>, x: number, y: number): number {
@@ -37,9 +43,16 @@ Deno.test("plot: a dot chart has one <circle> per point and a standalone SVG bun
   assert.equal(chart.markup.match(/<circle/g)?.length, 7);
   assert.match(chart.markup, /aria-label="dot"/);
   assert.match(chart.markup, /aria-label="rule"/);
+  assert.match(chart.markup, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   const bundle = chart[JUPYTER_DISPLAY]();
-  assert.match(bundle["image/svg+xml"], /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
-  assert.equal(bundle["text/html"], undefined);
+  // Shown as an <img> with the SVG as a data URL (survives JupyterLab's untrusted sanitizer).
+  const img =
+    /^<img src="data:image\/svg\+xml;base64,([^"]+)" width="640" height="400" alt="([^"]*)"/
+      .exec(bundle["text/html"]);
+  assert.ok(img, bundle["text/html"].slice(0, 120));
+  assert.equal(decodeSvg(img[1]), chart.markup);
+  assert.equal(img[2], "chart");
+  assert.equal(bundle["image/svg+xml"], undefined);
   assert.equal(bundle["text/plain"], "Plot chart 640×400");
 });
 
@@ -65,14 +78,33 @@ Deno.test("plot: an ordinal colour legend makes an HTML figure with swatches", (
   assert.match(bundle["text/html"], /^<figure/);
   assert.match(bundle["text/html"], /swatch[\s\S]*cat[\s\S]*dog/);
   assert.equal(bundle["image/svg+xml"], undefined);
+  // Every svg (2 swatches + the chart) became an <img>; none is left inline.
+  const srcs = [...bundle["text/html"].matchAll(/<img src="data:image\/svg\+xml;base64,([^"]+)"/g)];
+  assert.equal(srcs.length, 3);
+  assert.doesNotMatch(bundle["text/html"], /<svg/);
+  assert.equal(decodeSvg(srcs[2][1]).match(/<circle/g)?.length, 2);
 });
 
-Deno.test("show: wraps Plot.plot output built with the shared document; rejects non-elements", () => {
-  const chart = show(Plot.plot({ document, marks: [Plot.barY([1, 2, 3])] }));
+Deno.test("chart alt text: the title, else the aria-label; non-ASCII tick labels survive base64", () => {
+  const titled = plot({ title: "Loss & accuracy", marks: [Plot.lineY([-3, 1, 2])] });
+  assert.equal(titled.altText, "Loss & accuracy");
+  assert.match(titled[JUPYTER_DISPLAY]()["text/html"], /alt="Loss &amp; accuracy"/);
+  const labelled = plot({ ariaLabel: "weights of class 3", marks: [Plot.lineY([1, 2])] });
+  assert.equal(labelled.altText, "weights of class 3");
+  const html = svgAsImages('<svg width="2" height="1"><text>−3</text></svg>', "minus");
+  const b64 = /base64,([^"]+)"/.exec(html)![1];
+  assert.match(decodeSvg(b64), /<text>−3<\/text>/);
+});
+
+Deno.test("chartOf: wraps Plot.plot output built with the shared document; rejects non-elements", () => {
+  const chart = chartOf(Plot.plot({ document, marks: [Plot.barY([1, 2, 3])] }));
   assert.ok(chart instanceof Chart);
   assert.equal(chart.markup.match(/<rect/g)?.length, 3);
-  assert.throws(() => show(42 as never), /Chart: expected a Plot chart.*got number/);
-  assert.throws(() => show({ nodeName: "x" } as never), /Chart: expected a Plot chart.*got Object/);
+  assert.throws(() => chartOf(42 as never), /Chart: expected a Plot chart.*got number/);
+  assert.throws(
+    () => chartOf({ nodeName: "x" } as never),
+    /Chart: expected a Plot chart.*got Object/,
+  );
 });
 
 // ---- PNG --------------------------------------------------------------------------------------
@@ -168,18 +200,31 @@ Deno.test("imageGrid: weight templates are rescaled to 0…255, each or globally
   assert.deepEqual(Array.from(flat.data), [0, 0, 0, 0]);
 });
 
-Deno.test("imageGrid: labels give an HTML view with one escaped caption per tile", () => {
-  const grid = imageGrid([new Float64Array(4), new Float64Array(4)], {
-    labels: ["<cat>", "dog"],
-    scale: 5,
-  });
+Deno.test("imageGrid: labels give an HTML view, one <img> per row of tiles with its captions under it", () => {
+  const images = [0, 1, 2].map((v) => new Float64Array(4).fill(v));
+  const grid = imageGrid(images, { labels: ["<cat>", "dog", "emu"], scale: 5, cols: 2 });
   const bundle = grid[JUPYTER_DISPLAY]();
   assert.ok(bundle["image/png"]);
   const html = bundle["text/html"];
-  assert.equal(html.match(/data:image\/png;base64,/g)?.length, 1);
-  assert.match(html, /&lt;cat&gt;[\s\S]*dog/);
-  assert.match(html, /background-position:-11px -0px/); // tile 1 at x = 10 + 1 padding
-  assert.equal(bundle["text/plain"], "PNG 21×10 grey: 2 images");
+  // No <style> element (JupyterLab's sanitizer drops it in untrusted notebooks): inline styles only.
+  assert.doesNotMatch(html, /<style/);
+  const rows = [
+    ...html.matchAll(
+      /<img src="data:image\/png;base64,([^"]+)" width="(\d+)" height="(\d+)" alt="([^"]*)"/g,
+    ),
+  ];
+  assert.deepEqual(rows.map((r) => [r[2], r[3], r[4]]), [["21", "10", "&lt;cat&gt;, dog"], [
+    "21",
+    "10",
+    "emu",
+  ]]);
+  // Row 2 holds tile 2 (a constant image: black) then background (white) where tile 3 would be.
+  const row2 = decode(Uint8Array.from(atob(rows[1][1]), (c) => c.charCodeAt(0)));
+  assert.deepEqual([row2.width, row2.height], [21, 10]);
+  assert.deepEqual([grey(row2, 0, 0), grey(row2, 15, 5)], [0, 255]);
+  assert.match(html, /grid-template-columns:10px 10px;column-gap:1px/);
+  assert.match(html, /<div>&lt;cat&gt;<\/div><div>dog<\/div>[\s\S]*<div>emu<\/div>/);
+  assert.equal(bundle["text/plain"], "PNG 21×21 grey: 3 images");
   assert.equal(imageGrid([new Float64Array(4)])[JUPYTER_DISPLAY]()["text/html"], undefined);
 });
 

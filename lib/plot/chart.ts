@@ -1,7 +1,8 @@
 /**
  * Observable Plot charts a notebook can display. `plot(options)` is `Plot.plot` with the
  * server-side `document` filled in; the `Chart` it returns carries the markup and shows itself as
- * `image/svg+xml` (a bare chart) or `text/html` (a `<figure>` with a title, caption or legend).
+ * `text/html` in which the SVG is an `<img>` (a data URL), so the chart also shows in notebooks
+ * opened untrusted, where JupyterLab removes inline SVG.
  *
  * ```ts ignore
  * import * as Plot from "@observablehq/plot";
@@ -20,7 +21,7 @@
  * @module
  */
 import * as Plot from "@observablehq/plot";
-import { type Displayable, JUPYTER_DISPLAY, type MimeBundle } from "./display.ts";
+import { type Displayable, escapeHtml, JUPYTER_DISPLAY, type MimeBundle } from "./display.ts";
 import { document } from "./document.ts";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -52,7 +53,8 @@ export interface RenderedNode {
  * import { JUPYTER_DISPLAY } from "./display.ts";
  * const chart = plot({ width: 300, height: 200, marks: [Plot.ruleY([0])] });
  * assert.equal(chart.isSvg, true);
- * assert.match(chart[JUPYTER_DISPLAY]()["image/svg+xml"], /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+ * assert.match(chart.markup, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+ * assert.match(chart[JUPYTER_DISPLAY]()["text/html"], /^<img src="data:image\/svg\+xml;base64,/);
  * ```
  */
 export class Chart implements Displayable {
@@ -78,7 +80,13 @@ export class Chart implements Displayable {
       : html;
   }
 
-  /** `image/svg+xml` for a bare chart, `text/html` for a figure, plus a `text/plain` summary. */
+  /**
+   * `text/html` in which every `<svg>` of the chart (and of its legend swatches) is an `<img>` with
+   * an SVG data URL — JupyterLab's sanitizer keeps those in untrusted notebooks (a notebook opened
+   * after being run elsewhere), where inline SVG is removed; the image stays vector-sharp. The
+   * chart's `alt` text is its title (else its `aria-label`, else "chart"). Plus a `text/plain`
+   * summary with the size.
+   */
   [JUPYTER_DISPLAY](): MimeBundle {
     // The chart's own <svg> comes after any legend swatches (small <svg>s of their own).
     const sizes = [
@@ -88,10 +96,18 @@ export class Chart implements Displayable {
     ];
     const size = sizes.at(-1);
     const dims = size ? ` ${size[1] ?? size[4]}×${size[2] ?? size[3]}` : "";
-    const text = `Plot chart${dims}`;
-    return this.isSvg
-      ? { "image/svg+xml": this.markup, "text/plain": text }
-      : { "text/html": this.markup, "text/plain": text };
+    return {
+      "text/html": svgAsImages(this.markup, this.altText),
+      "text/plain": `Plot chart${dims}`,
+    };
+  }
+
+  /** What the chart shows, for screen readers: the title, else the svg's `aria-label`. */
+  get altText(): string {
+    const title = /<h2[^>]*>([\s\S]*?)<\/h2>/.exec(this.markup)?.[1];
+    const label = /^<svg[^>]*\saria-label="([^"]*)"/.exec(this.markup)?.[1];
+    const text = (title ?? label ?? "").replace(/<[^>]*>/g, "").trim();
+    return text === "" ? "chart" : unescapeEntities(text);
   }
 
   /** The markup. */
@@ -138,4 +154,55 @@ function describe(value: unknown): string {
   if (value === null) return "null";
   if (typeof value !== "object") return typeof value;
   return value.constructor?.name ?? "object";
+}
+
+/**
+ * `html` with each top-level `<svg>…</svg>` replaced by an `<img>` whose `src` is the SVG as a
+ * base64 data URL, sized like the svg. The last (largest, the chart itself) gets `alt`; legend
+ * swatches get an empty alt (their label is the text beside them).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { svgAsImages } from "./chart.ts";
+ * const html = svgAsImages('<svg width="3" height="2"><rect/></svg>', "a bar");
+ * assert.match(html, /^<img src="data:image\/svg\+xml;base64,[A-Za-z0-9+\/=]+" width="3" height="2" alt="a bar"/);
+ * const svg = new TextDecoder().decode(Uint8Array.from(atob(html.split(",")[1].split('"')[0]), (c) => c.charCodeAt(0)));
+ * assert.equal(svg, '<svg xmlns="http://www.w3.org/2000/svg" width="3" height="2"><rect/></svg>');
+ * ```
+ */
+export function svgAsImages(html: string, alt: string): string {
+  const svgs = [...html.matchAll(/<svg\b[\s\S]*?<\/svg>/g)];
+  let out = "", at = 0;
+  svgs.forEach((m, k) => {
+    const svg = /^<svg[^>]*\sxmlns=/.test(m[0]) ? m[0] : `<svg xmlns="${SVG_NS}"${m[0].slice(4)}`;
+    const open = /^<svg[^>]*>/.exec(svg)![0];
+    const width = /\swidth="([\d.]+)"/.exec(open)?.[1];
+    const height = /\sheight="([\d.]+)"/.exec(open)?.[1];
+    const dims = (width ? ` width="${width}"` : "") + (height ? ` height="${height}"` : "");
+    const isChart = k === svgs.length - 1;
+    const style = isChart ? "max-width:100%;height:auto" : "vertical-align:middle";
+    out += html.slice(at, m.index) +
+      `<img src="data:image/svg+xml;base64,${base64Utf8(svg)}"${dims} alt="${
+        isChart ? escapeHtml(alt) : ""
+      }" style="${style}">`;
+    at = m.index! + m[0].length;
+  });
+  return out + html.slice(at);
+}
+
+/** Base64 of the UTF-8 bytes of `text` (tick labels hold "−" and other non-ASCII characters). */
+function base64Utf8(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+/** The few entities Plot's serializer writes in text. */
+function unescapeEntities(text: string): string {
+  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'").replace(/&amp;/g, "&");
 }

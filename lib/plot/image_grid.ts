@@ -114,14 +114,18 @@ export class ImageGrid extends PngImage {
   readonly padding: number;
   /** Captions, one per image, if given. */
   readonly labels?: readonly string[];
+  /** With labels: one PNG per row of tiles, so each row's captions can sit under it. */
+  readonly rowImages?: readonly PngImage[];
 
   /** Built by `imageGrid`. */
   constructor(
     png: PngImage,
     layout: { count: number; cols: number; tileWidth: number; tileHeight: number; padding: number },
     labels?: readonly string[],
+    rowImages?: readonly PngImage[],
   ) {
     super(png.bytes, png.width, png.height, png.channels);
+    this.rowImages = rowImages;
     this.count = layout.count;
     this.cols = layout.cols;
     this.tileWidth = layout.tileWidth;
@@ -147,20 +151,26 @@ export class ImageGrid extends PngImage {
     return bundle;
   }
 
-  /** One copy of the PNG as a CSS background; each tile is a window onto it. */
+  /**
+   * Each row of tiles as an `<img>` with its captions in a grid below, one column per tile. Only
+   * inline styles JupyterLab's sanitizer keeps (no `<style>` element), so the captions also show in
+   * notebooks opened untrusted.
+   */
   #captionedHtml(labels: readonly string[]): string {
-    const id = `imgrid-${crypto.randomUUID().slice(0, 8)}`;
-    const [w, h, p] = [this.tileWidth, this.tileHeight, this.padding];
-    const tiles = labels.map((label, k) => {
-      const [x, y] = this.tileOrigin(k);
-      return `<div><div class="tile" style="width:${w}px;height:${h}px;` +
-        `background-position:-${x}px -${y}px"></div><div>${escapeHtml(label)}</div></div>`;
+    const [w, p] = [this.tileWidth, this.padding];
+    const rows = this.rowImages ?? [this];
+    const columns = Array.from({ length: this.cols }, () => `${w}px`).join(" ");
+    const body = rows.map((png, r) => {
+      const own = labels.slice(r * this.cols, (r + 1) * this.cols);
+      const captions = own.map((label) => `<div>${escapeHtml(label)}</div>`).join("");
+      return `<img src="${png.dataUrl()}" width="${png.width}" height="${png.height}" ` +
+        `alt="${escapeHtml(own.join(", "))}" style="display:block;max-width:none;` +
+        `image-rendering:pixelated">` +
+        `<div style="display:grid;grid-template-columns:${columns};column-gap:${p}px;` +
+        `margin-bottom:2px;overflow-wrap:anywhere">${captions}</div>`;
     });
-    return `<style>.${id} .tile { background-image: url(${this.dataUrl()}); ` +
-      `image-rendering: pixelated; }</style>` +
-      `<div class="${id}" style="display:inline-grid; grid-template-columns:repeat(${this.cols}, ` +
-      `${w}px); gap:2px ${p}px; font:11px sans-serif; text-align:center; ` +
-      `overflow-wrap:anywhere">${tiles.join("")}</div>`;
+    return `<div style="display:inline-block;font:11px sans-serif;text-align:center">` +
+      `${body.join("")}</div>`;
   }
 }
 
@@ -251,7 +261,12 @@ export function imageGrid(
     }
   });
   const png = encodePng(out, W, H, channels);
-  return new ImageGrid(png, { count, cols, tileWidth: tw, tileHeight: th, padding }, labels);
+  const rowImages = labels === undefined ? undefined : Array.from({ length: gridRows }, (_, r) => {
+    const y0 = r * (th + padding);
+    return encodePng(out.subarray(y0 * W * channels, (y0 + th) * W * channels), W, th, channels);
+  });
+  const tiles = { count, cols, tileWidth: tw, tileHeight: th, padding };
+  return new ImageGrid(png, tiles, labels, rowImages);
 }
 
 /** Width and height from the options, or a square image's side. */
