@@ -1,9 +1,11 @@
 /**
- * `deno task check [A1 | test or function name] [--zip]`: for students. Runs the public tests of
- * every assignment (or of one assignment, or only the tests whose name contains the text given),
- * each in the same sandbox and with the same timeouts as the grader, and prints what passed, why
- * the others failed, type errors, and the score so far. `--zip` (with one assignment) also writes
- * `submission-A1.zip` with the files to upload.
+ * `deno task check [A1 | test or function name …] [--zip] [--json] [--no-typecheck]`: for
+ * students. Runs the public tests of every assignment (or of one assignment, of the functions
+ * named, or only the tests whose name contains the text given), each in the same sandbox and with
+ * the same timeouts as the grader, and prints what passed, why the others failed, type errors, and
+ * the score so far. `--zip` (with one assignment) also writes `submission-A1.zip` with the files to
+ * upload; `--json` prints the same results as one JSON object (`CheckReport`), which is what the
+ * notebooks' `check()` (grader/notebook.ts) reads.
  *
  * @example
  * ```ts
@@ -21,12 +23,28 @@ import {
   type Assignment,
   assignmentFiles,
   loadManifest,
+  type Manifest,
   notebookPaths,
-  type ResolvedTest,
   resolveTests,
 } from "./manifest.ts";
 import { grade } from "./grade.ts";
 import { zipEntries } from "./zip.ts";
+import {
+  type CheckedAssignment,
+  type CheckedTest,
+  type CheckReport,
+  selectTests,
+  UnknownSelectorError,
+} from "./check_select.ts";
+
+export {
+  type CheckedAssignment,
+  type CheckedTest,
+  type CheckReport,
+  selectTests,
+  UnknownSelectorError,
+  validNames,
+} from "./check_select.ts";
 
 /**
  * A failure message as a student reads it: "not written yet" for a stub, else the first lines.
@@ -46,7 +64,111 @@ export function formatFailure(message: string, maxLines = 8): string {
 }
 
 /**
- * Checks the selected public tests and prints the report; resolves to the number of failures.
+ * Options of {@link runChecks}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { RunChecksOptions } from "./check.ts";
+ * const o: RunChecksOptions = { typeCheck: false };
+ * assert.equal(o.typeCheck, false);
+ * ```
+ */
+export interface RunChecksOptions {
+  /** Also write submission-<id>.zip (one assignment selected). */
+  zip?: boolean;
+  /** Type-check the student's files (default true; not scored). */
+  typeCheck?: boolean;
+  /** Called before an assignment's tests start. */
+  onStart?: (a: Assignment) => void;
+  /** Called with each assignment's results as soon as they are known. */
+  onDone?: (a: CheckedAssignment, tests: CheckedTest[], scope: string) => void;
+}
+
+/**
+ * Runs the selected public tests of the repository `root` (with the grader's sandbox, limits and
+ * messages) and returns the results; throws `UnknownSelectorError` when nothing matches.
+ *
+ * @example
+ * ```ts ignore
+ * const report = await runChecks(REPO_ROOT, ["kFoldSplit"], { typeCheck: false });
+ * console.log(report.score, report.maxScore); // 1 1
+ * ```
+ */
+export async function runChecks(
+  root: string,
+  selectors: string[],
+  { zip = false, typeCheck = true, onStart, onDone }: RunChecksOptions = {},
+): Promise<CheckReport> {
+  const started = performance.now();
+  const manifest = await loadManifest(join(root, "assignments", "assignments.json"));
+  const selection = selectTests(manifest, selectors);
+  const report: CheckReport = {
+    selector: selection.selector,
+    scope: selection.scope,
+    typeChecked: typeCheck,
+    passed: 0,
+    failed: 0,
+    score: 0,
+    maxScore: 0,
+    seconds: 0,
+    assignments: [],
+    tests: [],
+  };
+  for (const a of selection.assignments) {
+    const tests = resolveTests(a, manifest.defaults).filter(selection.match);
+    if (tests.length === 0) continue;
+    onStart?.(a);
+    // Your own repository, graded as the grader would: same sandbox, limits and messages.
+    const r = await grade({
+      submission: root,
+      assignment: a.id,
+      source: { root, base: root },
+      manifest,
+      select: selection.match,
+      typeCheck,
+    });
+    const checked: CheckedTest[] = tests.map((t, i) => {
+      const o = r.tests[i];
+      const passed = o.status === "passed";
+      const raw = (o.output ?? "").replace(/^[^:]+ \([^)]*\): /, "");
+      return {
+        assignment: a.id,
+        name: t.name,
+        function: t.function,
+        file: a.functions[t.function]?.file ?? "",
+        points: passed ? t.points : 0,
+        maxPoints: t.points,
+        passed,
+        message: passed ? "" : formatFailure(raw),
+      };
+    });
+    const entry: CheckedAssignment = {
+      id: a.id,
+      title: a.title,
+      score: round(checked.reduce((s, t) => s + t.points, 0)),
+      maxScore: round(checked.reduce((s, t) => s + t.maxPoints, 0)),
+      hiddenPoints: round(hiddenPoints(a, manifest)),
+      typeErrors: (r.extra_data?.type_error_messages ?? []) as string[],
+      brokenModules: (r.extra_data?.broken_modules ?? {}) as Record<string, string>,
+    };
+    if (zip) entry.zip = await writeSubmissionZip(root, a);
+    report.assignments.push(entry);
+    report.tests.push(...checked);
+    onDone?.(entry, checked, selection.scope);
+  }
+  report.passed = report.tests.filter((t) => t.passed).length;
+  report.failed = report.tests.length - report.passed;
+  report.score = round(report.assignments.reduce((s, a) => s + a.score, 0));
+  report.maxScore = round(report.assignments.reduce((s, a) => s + a.maxScore, 0));
+  report.seconds = Math.round(performance.now() - started) / 1000;
+  return report;
+}
+
+/**
+ * Checks the selected public tests and prints the report (or, with `json`, the `CheckReport` as
+ * JSON, or `{ "error", "valid" }` when nothing matches); resolves to the number of failures (1
+ * when nothing matches).
  *
  * @example
  * ```ts ignore
@@ -56,87 +178,87 @@ export function formatFailure(message: string, maxLines = 8): string {
 export async function check(
   root: string,
   selectors: string[],
-  { zip = false, print = console.log } = {},
+  { zip = false, print = console.log, json = false, typeCheck = true } = {},
 ): Promise<number> {
-  const manifest = await loadManifest(join(root, "assignments", "assignments.json"));
-  const selector = selectors.join(" ").trim();
-  const byId = manifest.assignments.find((a) => a.id.toLowerCase() === selector.toLowerCase());
-  const assignments = byId ? [byId] : manifest.assignments;
-  const match = (name: string): boolean =>
-    Boolean(byId) || !selector || name.toLowerCase().includes(selector.toLowerCase());
-  let failures = 0, ran = 0;
-  for (const a of assignments) {
-    const selected = (t: ResolvedTest) => t.visibility === "visible" && match(t.name);
-    const tests = resolveTests(a, manifest.defaults).filter(selected);
-    if (tests.length === 0) continue;
-    print(`\n${a.id} — ${a.title}`);
-    // Your own repository, graded as the grader would: same sandbox, limits and messages.
-    const r = await grade({
-      submission: root,
-      assignment: a.id,
-      source: { root, base: root },
-      manifest,
-      select: selected,
-      typeCheck: true,
+  let report: CheckReport;
+  try {
+    report = await runChecks(root, selectors, {
+      zip,
+      typeCheck,
+      onStart: json ? undefined : (a) => print(`\n${a.id} — ${a.title}`),
+      onDone: json ? undefined : (a, tests, scope) => printAssignment(a, tests, scope, print),
     });
-    let score = 0, max = 0;
-    for (const [i, t] of tests.entries()) {
-      const o = r.tests[i];
-      const passed = o.status === "passed";
-      ran++;
-      max += t.points;
-      if (passed) score += t.points;
-      else failures++;
-      const pts = `${fmt(passed ? t.points : 0)}/${fmt(t.points)}`.padStart(5);
-      print(`  ${passed ? "✔" : "✘"} ${pts}  ${t.name}`);
-      if (!passed) {
-        const message = (o.output ?? "").replace(/^[^:]+ \([^)]*\): /, "");
-        const where = a.functions[t.function]?.file ?? "";
-        print(indent(`${formatFailure(message)}${where ? `  [${where}]` : ""}`, 12));
-      }
-    }
-    const problems = (r.extra_data?.type_error_messages ?? []) as string[];
-    if (problems.length) {
-      print(`  type errors (not scored, but fix them):\n${indent(problems.join("\n\n"), 4)}`);
-    }
-    const broken = Object.entries((r.extra_data?.broken_modules ?? {}) as Record<string, string>);
-    for (const [file, why] of broken) print(`  ${file} did not load: ${why}`);
-    const hidden = a.hiddenPoints ??
-      resolveTests(a, manifest.defaults).filter((t) => t.visibility !== "visible")
-        .reduce((s, t) => s + t.points, 0);
-    const scope = byId || !selector ? "" : ` (tests matching "${selector}")`;
-    print(
-      `  score so far: ${fmt(score)} / ${fmt(max)} points on the public tests${scope}` +
-        (hidden ? `; ${fmt(hidden)} more points come from hidden tests, run after you submit` : ""),
-    );
-    if (zip) await writeSubmissionZip(root, a, print);
-  }
-  if (ran === 0) {
-    const ids = manifest.assignments.map((a) => a.id).join(", ");
-    print(`no public test matches "${selector}" (assignments: ${ids})`);
+  } catch (e) {
+    if (!(e instanceof UnknownSelectorError)) throw e;
+    print(json ? JSON.stringify({ error: e.message, valid: e.valid }) : e.message);
     return 1;
   }
-  print(failures === 0 ? "\nall public tests pass" : `\n${failures} public test(s) failing`);
-  return failures;
+  if (json) print(JSON.stringify(report));
+  else {
+    print(
+      report.failed === 0 ? "\nall public tests pass" : `\n${report.failed} public test(s) failing`,
+    );
+  }
+  return report.failed;
+}
+
+/** Prints one assignment's results as `deno task check` always has. */
+function printAssignment(
+  a: CheckedAssignment,
+  tests: CheckedTest[],
+  scope: string,
+  print: (s: string) => void,
+): void {
+  for (const t of tests) {
+    const pts = `${fmt(t.points)}/${fmt(t.maxPoints)}`.padStart(5);
+    print(`  ${t.passed ? "✔" : "✘"} ${pts}  ${t.name}`);
+    if (!t.passed) print(indent(`${t.message}${t.file ? `  [${t.file}]` : ""}`, 12));
+  }
+  if (a.typeErrors.length) {
+    print(`  type errors (not scored, but fix them):\n${indent(a.typeErrors.join("\n\n"), 4)}`);
+  }
+  for (const [file, why] of Object.entries(a.brokenModules)) {
+    print(`  ${file} did not load: ${why}`);
+  }
+  print(
+    `  score so far: ${fmt(a.score)} / ${fmt(a.maxScore)} points on the public tests${scope}` +
+      (a.hiddenPoints
+        ? `; ${fmt(a.hiddenPoints)} more points come from hidden tests, run after you submit`
+        : ""),
+  );
+  if (a.zip) {
+    print(
+      `  wrote ${a.zip.path} (${a.zip.files.join(", ")}): upload it to the ${a.id} assignment`,
+    );
+  }
+}
+
+function hiddenPoints(a: Assignment, manifest: Manifest): number {
+  return a.hiddenPoints ??
+    resolveTests(a, manifest.defaults).filter((t) => t.visibility !== "visible")
+      .reduce((s, t) => s + t.points, 0);
 }
 
 /** Writes submission-<id>.zip in `root`: the assignment's lib files and notebooks. */
 async function writeSubmissionZip(
   root: string,
   a: Assignment,
-  print: (s: string) => void,
-): Promise<void> {
+): Promise<{ path: string; files: string[] }> {
   const paths = [...assignmentFiles(a), ...await notebookPaths(root, a.notebooks)];
   const entries = await Promise.all(
     paths.map(async (path) => ({ path, data: await Deno.readFile(join(root, path)) })),
   );
   const out = join(root, `submission-${a.id}.zip`);
   await Deno.writeFile(out, zipEntries(entries));
-  print(`  wrote ${out} (${paths.join(", ")}): upload it to the ${a.id} assignment`);
+  return { path: out, files: paths };
 }
 
 function fmt(x: number): string {
   return String(Math.round(x * 100) / 100);
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
 }
 
 function indent(text: string, n: number): string {

@@ -30,12 +30,15 @@ import { listFiles } from "../judge/zip.ts";
  * import assert from "node:assert/strict";
  * import { STUDENT_TOOLS } from "./student_edition.ts";
  * assert.ok(STUDENT_TOOLS.includes("tools/check.ts"));
+ * assert.ok(STUDENT_TOOLS.includes("grader/notebook.ts"));
  * ```
  */
 export const STUDENT_TOOLS: readonly string[] = [
   "tools/lab.ts",
   "tools/check.ts",
   "tools/download_cifar10.ts",
+  // `check()` for the lessons' "check your work" cells (runs tools/check.ts in a subprocess).
+  "grader/notebook.ts",
   // Loaded by the sandbox's generated entry (not imported): `check` and `test` need it.
   "grader/sandbox/main.ts",
 ];
