@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { Matrix, NonFiniteError } from "../lib/matrix.ts";
+import { KNearestNeighbor } from "../lib/classifiers/k_nearest_neighbor.ts";
 import { svmLossFromScores, svmLossNaive, svmLossVectorized } from "../lib/losses/linear_svm.ts";
 import {
   softmaxLossFromScores,
@@ -255,4 +256,28 @@ Deno.test("numerical gradients: x, df and analyticGrad are checked, and so is ev
   assert.throws(() => evalNumericalGradient("f" as unknown as typeof f, x), /f must be a function/);
   assert.throws(() => gradCheckSparse(f, x, x, { numChecks: 2.5 }), /numChecks must be an integer/);
   assert.deepEqual(x.toArray(), [[1, 2], [3, 4]], "x restored after every failure");
+});
+
+Deno.test("kNN: a NaN or ∞ in training or test X is refused by every distance routine and metric", () => {
+  const X = Matrix.fromArray([[0, 0], [3, 4], [1, 1]]);
+  const bad = Matrix.fromArray([[0, 0], [1, 2], [3, Infinity]]);
+  assert.throws(
+    () => new KNearestNeighbor().train(Matrix.fromArray([[0, NaN]]), [0]),
+    (e) =>
+      e instanceof NonFiniteError && /KNearestNeighbor\.train: X\[0,1\] is NaN/.test(e.message),
+  );
+  const knn = new KNearestNeighbor().train(X, [0, 1, 0]);
+  for (const numLoops of [0, 1, 2] as const) {
+    for (const metric of ["L2", "L1"] as const) {
+      assert.throws(
+        () => knn.predict(bad, { numLoops, metric }),
+        (e) => e instanceof NonFiniteError && /test X\[2,1\] is Infinity/.test(e.message),
+        `numLoops ${numLoops}, ${metric}`,
+      );
+    }
+  }
+  // Finite input still works, and the three routines agree.
+  const ok = Matrix.fromArray([[0.1, 0.2], [2.9, 4.2]]);
+  const preds = ([0, 1, 2] as const).map((n) => Array.from(knn.predict(ok, { numLoops: n })));
+  assert.deepEqual(preds, [[0, 1], [0, 1], [0, 1]]);
 });

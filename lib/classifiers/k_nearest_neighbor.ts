@@ -20,7 +20,7 @@
  * ```
  * @module
  */
-import { matmulTB, Matrix, shapeOf } from "../matrix.ts";
+import { assertFinite, matmulTB, Matrix, shapeOf } from "../matrix.ts";
 import { l2FromDotsInPlace } from "../kernels/elementwise.ts";
 import { checkClasses, checkLabels, checkNumClasses } from "../data/split.ts";
 
@@ -148,6 +148,7 @@ export class KNearestNeighbor {
       const why = `the classifier was built with numClasses ${this.numClasses}`;
       checkClasses("KNearestNeighbor.train", y, this.numClasses, why);
     }
+    assertFinite("KNearestNeighbor.train", "X", X);
     this.XTrain = X;
     this.yTrain = toLabels("KNearestNeighbor.train", y);
     return this;
@@ -311,6 +312,8 @@ export class KNearestNeighbor {
         } have different dimensions (${X.cols} ≠ ${XTrain.cols})`,
       );
     }
+    // A NaN or ∞ pixel would give NaN/∞ distances that every routine orders differently.
+    assertFinite(`KNearestNeighbor.${op}`, "test X", X);
     return XTrain;
   }
 }
