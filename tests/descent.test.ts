@@ -11,6 +11,7 @@ import {
   minibatchSgd,
 } from "../lib/optim/descent.ts";
 import { exponentialDecay, stepDecay } from "../lib/optim/schedules.ts";
+import { DivergenceError } from "../lib/optim/training.ts";
 import { type UpdateRuleName, updateRules } from "../lib/optim/update_rules.ts";
 
 function accuracy(W: Matrix, X: Matrix, y: Int32Array): number {
@@ -250,4 +251,41 @@ Deno.test("the descent loops record a non-finite loss and carry on (lesson 06 re
   assert.equal(lossHistory[600], Infinity);
   assert(Number.isNaN(lossHistory[1099]));
   assert(Number.isNaN(W.get(0, 0)));
+});
+
+Deno.test("stopOnDivergence: the first non-finite loss or gradient throws with the history so far", () => {
+  // f(W) = ½‖W‖², dW = W: with lr 3 each step multiplies W by −2, so the loss grows ×4 and overflows.
+  const f = (W: Matrix) => ({ loss: 0.5 * W.pow(2).sum(), dW: W });
+  const X = Matrix.zeros(1, 1), y = new Int32Array(1);
+  const options = { learningRate: 3, numIters: 2000 };
+  // Default: goes on to the end with ∞/NaN (the step-size lesson plots such a run).
+  const free = gradientDescent(f, Matrix.ones(1, 1), X, y, options);
+  assert.equal(free.lossHistory.length, 2000);
+  assert.ok(Number.isNaN(free.lossHistory[1999]) || !Number.isFinite(free.lossHistory[1999]));
+  let caught: unknown;
+  try {
+    gradientDescent(f, Matrix.ones(1, 1), X, y, { ...options, stopOnDivergence: true });
+  } catch (e) {
+    caught = e;
+  }
+  assert.ok(caught instanceof DivergenceError, String(caught));
+  // loss_t = ½·4^t overflows to ∞ once 4^t > 2·1.8e308, i.e. at t = 512
+  assert.equal(caught.iteration, 512);
+  assert.equal(caught.loss, Infinity);
+  assert.equal(caught.learningRate, 3);
+  assert.deepEqual([...(caught.history as Float64Array).slice(0, 3)], [0.5, 2, 8]);
+  assert.equal((caught.history as Float64Array).length, 512);
+  assert.match(caught.message, /gradientDescent: diverged at iteration 512 \(loss Infinity\)/);
+  // A finite loss with a NaN gradient entry is named.
+  const g = (W: Matrix) => ({ loss: 1, dW: Matrix.fromArray([[0, NaN]]).add(W.mul(0)) });
+  assert.throws(
+    () =>
+      minibatchSgd(g, Matrix.zeros(1, 2), Matrix.zeros(4, 1), new Int32Array(4), {
+        learningRate: 0.1,
+        numIters: 5,
+        batchSize: 2,
+        stopOnDivergence: true,
+      }),
+    /minibatchSgd: diverged at iteration 0 \(dW\[0,1\] is NaN\)/,
+  );
 });

@@ -35,6 +35,7 @@ import { Matrix, shapeOf } from "../matrix.ts";
 import { type Seed, toRng } from "../random.ts";
 import { checkLabels, gatherLabels } from "../data/split.ts";
 import type { Schedule } from "./schedules.ts";
+import { DivergenceError } from "./training.ts";
 import {
   getUpdateRule,
   type UpdateConfig,
@@ -117,6 +118,12 @@ export interface DescentOptions {
   updateConfig?: UpdateConfig;
   /** Called after every step. */
   onProgress?: (progress: DescentProgress) => void;
+  /**
+   * Throw a `DivergenceError` (with the loss history so far) at the first NaN or ±∞ in the loss or
+   * the gradient, instead of going on with NaN weights (default false: the step-size lesson plots
+   * a diverging run to its end).
+   */
+  stopOnDivergence?: boolean;
 }
 
 /**
@@ -281,8 +288,17 @@ function descend(
   for (let it = 0; it < options.numIters; it++) {
     const [XBatch, yBatch] = batch(it);
     const { loss, dW } = checkLoss(op, lossFn(W, XBatch, yBatch), W, it);
-    lossHistory[it] = loss;
     const [learningRate, epoch] = rateAt(it);
+    if (options.stopOnDivergence) {
+      const bad = Number.isFinite(loss) ? dW.data.findIndex((v) => v - v !== 0) : -1;
+      if (!Number.isFinite(loss) || bad >= 0) {
+        const detail = bad >= 0
+          ? `dW[${Math.floor(bad / dW.cols)},${bad % dW.cols}] is ${dW.data[bad]}`
+          : undefined;
+        throw new DivergenceError(op, it, loss, learningRate, lossHistory.slice(0, it), { detail });
+      }
+    }
+    lossHistory[it] = loss;
     ({ w: W, config } = rule(W, dW, { ...config, learningRate }));
     options.onProgress?.({ iteration: it, epoch, loss, learningRate, W });
   }
