@@ -117,6 +117,20 @@ Deno.test("grade: the full solution scores 100% on A1, A2 and A3 and type-checks
   assert.equal(results[0].tests.length, 12);
 });
 
+Deno.test("grade: select keeps some tests; the file's other tests are not a grader error", async () => {
+  // `deno task check computeDistancesTwoLoops` grades one function: the other tests in the same
+  // file are loaded and checked against the manifest but not run (gradeIt asserts no grader error).
+  const r = await gradeIt(await submission("select", solution), {
+    select: (t) => t.function === "computeDistancesTwoLoops",
+  });
+  assert.ok(r.tests.length >= 1);
+  const selected = resolveTests(A1, manifest.defaults).filter((t) =>
+    t.function === "computeDistancesTwoLoops"
+  );
+  assert.deepEqual(r.tests.map((t) => t.name), selected.map((t) => t.name));
+  assert.equal(r.score, r.tests.reduce((n, t) => n + (t.max_score ?? 0), 0));
+});
+
 Deno.test("grade: the pristine student edition (or no files at all) scores 0 without crashing", async () => {
   const results = await twoAtATime([
     ...IDS.map((id) => () => gradeIt(source.base, { assignment: id })),

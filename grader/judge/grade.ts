@@ -117,7 +117,8 @@ export async function grade(o: GradeOptions): Promise<GradescopeResults> {
   const log = o.log ?? (() => {});
   const manifest = o.manifest ?? await loadManifest(manifestPath(o.source.root));
   const a = findAssignment(manifest, o.assignment);
-  const tests = resolveTests(a, manifest.defaults)
+  const allTests = resolveTests(a, manifest.defaults);
+  const tests = allTests
     .filter((t) => o.select?.(t) ?? true)
     .map((t) => ({
       ...t,
@@ -134,8 +135,10 @@ export async function grade(o: GradeOptions): Promise<GradescopeResults> {
     const wanted = assignmentFiles(a);
     const files = await placeSubmission(o.submission, tmp, ws, o.source.base, wanted, notes);
 
-    // 2. The grader's tests: any problem here is the grader's, not the student's.
-    const { bodies, problems: graderProblems } = await loadTestBodies(o.source.root, tests);
+    // 2. The grader's tests: any problem here is the grader's, not the student's. Every test of
+    // the assignment's files is loaded and checked against the manifest, also when `select` keeps
+    // only some (a file defining the unselected tests is not a grader error).
+    const { bodies, problems: graderProblems } = await loadTestBodies(o.source.root, allTests);
 
     // 3. Gate and import probe.
     const ready = await prepareSandbox({ workspace: ws, modules: wanted, gate: true });
