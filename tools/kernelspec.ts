@@ -2,10 +2,12 @@
  * Finding Jupyter and installing the Deno kernelspec, shared by `deno task lab`, `deno task export`
  * and the notebook tests.
  *
- * `installKernelspec` runs `deno jupyter --install --force` with the running Deno
- * (`Deno.execPath()`, so `npx deno task lab` registers the npx binary), then patches kernel.json:
- * `env.NO_COLOR = "1"` (plain `text/plain` results, no ANSI colours) and
- * `interrupt_mode: "message"` (an interrupt stops the cell instead of killing the kernel).
+ * `findJupyter` prefers `$JUPYTER`, then the project's `.venv/` (where `deno task lab` installs
+ * JupyterLab), then PATH. `installKernelspec` runs `deno jupyter --install --force` with the given
+ * Deno (default `Deno.execPath()`; `deno task lab` passes a copy outside npx's cache, see
+ * deno_path.ts), then patches kernel.json: `env.NO_COLOR = "1"` (plain `text/plain` results, no
+ * ANSI colours) and `interrupt_mode: "message"` (an interrupt stops the cell instead of killing the
+ * kernel).
  *
  * @example
  * ```ts
@@ -17,8 +19,37 @@
  * ```
  * @module
  */
-import { delimiter, dirname, join } from "node:path";
+import { delimiter, dirname, join, posix, win32 } from "node:path";
 import { fileURLToPath } from "node:url";
+import { run } from "./run.ts";
+
+export { run } from "./run.ts";
+export type { RunOptions, RunResult } from "./run.ts";
+
+/**
+ * Directory of this repository (the parent of tools/).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { REPO_ROOT } from "./kernelspec.ts";
+ * assert.ok(Deno.statSync(`${REPO_ROOT}/deno.json`).isFile);
+ * ```
+ */
+export const REPO_ROOT: string = dirname(dirname(fileURLToPath(import.meta.url)));
+
+/**
+ * The project-local virtual environment where `deno task lab` installs JupyterLab: `.venv/` at
+ * the repository root (git-ignored).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { REPO_ROOT, VENV_DIR } from "./kernelspec.ts";
+ * assert.equal(VENV_DIR, `${REPO_ROOT}/.venv`);
+ * ```
+ */
+export const VENV_DIR: string = join(REPO_ROOT, ".venv");
 
 /**
  * The kernelspec fields this module reads or writes.
@@ -107,29 +138,71 @@ export function patchKernelJson(kernel: KernelJson, denoPath: string): KernelJso
 }
 
 /**
- * The first working `jupyter` command: each `jupyter` on PATH (a pyenv shim without Jupyter
- * fails `--version` and is skipped), then /usr/bin/jupyter (Debian's). `$JUPYTER`, when set, is
- * the only candidate. Null when there is none.
+ * The jupyter program inside the virtual environment `venvDir` (`bin/jupyter`; on Windows
+ * `Scripts\\jupyter.exe`); `venvBin(dir, "python")` likewise.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { venvBin } from "./kernelspec.ts";
+ * assert.equal(venvBin("/r/.venv", "jupyter", "linux"), "/r/.venv/bin/jupyter");
+ * assert.equal(venvBin("C:\\r\\.venv", "python", "windows"), "C:\\r\\.venv\\Scripts\\python.exe");
+ * ```
+ */
+export function venvBin(venvDir: string, program: string, os = Deno.build.os): string {
+  return os === "windows"
+    ? win32.join(venvDir, "Scripts", `${program}.exe`)
+    : posix.join(venvDir, "bin", program);
+}
+
+/**
+ * The `jupyter` programs that exist, best first: the project's venv (`venvDir`, default `.venv/`
+ * at the repository root), each `jupyter` on PATH, then /usr/bin/jupyter (Debian's).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { jupyterCandidates } from "./kernelspec.ts";
+ * const found = await jupyterCandidates({ venvDir: "/no/such/venv" });
+ * assert.ok(found.every((p) => /jupyter(\.exe)?$/.test(p) && !p.startsWith("/no/")));
+ * ```
+ */
+export async function jupyterCandidates(
+  { venvDir = VENV_DIR }: { venvDir?: string } = {},
+): Promise<string[]> {
+  const candidates = [venvBin(venvDir, "jupyter")];
+  for (const dir of (Deno.env.get("PATH") ?? "").split(delimiter)) {
+    if (dir) candidates.push(join(dir, Deno.build.os === "windows" ? "jupyter.exe" : "jupyter"));
+  }
+  candidates.push("/usr/bin/jupyter");
+  const found: string[] = [];
+  for (const c of new Set(candidates)) if (await isFile(c)) found.push(c);
+  return found;
+}
+
+/**
+ * The first working `jupyter` command (`--version` succeeds; with `need`, `jupyter <need>` works
+ * too): `$JUPYTER` when set (then the only candidate), else the project's `.venv/`, then PATH (a
+ * pyenv shim without Jupyter fails `--version` and is skipped), then /usr/bin/jupyter. Null when
+ * there is none.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { findJupyter } from "./kernelspec.ts";
  * const jupyter = await findJupyter();
- * assert.ok(jupyter === null || /jupyter(\.exe)?$/.test(jupyter));
+ * assert.ok(jupyter === null || /jupyter(\.exe)?$/.test(jupyter) || jupyter === Deno.env.get("JUPYTER"));
  * ```
  */
-export async function findJupyter(): Promise<string | null> {
+export async function findJupyter(
+  { venvDir, need }: { venvDir?: string; need?: string } = {},
+): Promise<string | null> {
+  const works = async (c: string) =>
+    need ? await hasSubcommand(c, need) : (await run(c, ["--version"])).code === 0;
   const fromEnv = Deno.env.get("JUPYTER");
-  if (fromEnv) return (await run(fromEnv, ["--version"])).code === 0 ? fromEnv : null;
-  const candidates: string[] = [];
-  for (const dir of (Deno.env.get("PATH") ?? "").split(delimiter)) {
-    if (dir) candidates.push(join(dir, Deno.build.os === "windows" ? "jupyter.exe" : "jupyter"));
-  }
-  candidates.push("/usr/bin/jupyter");
-  for (const candidate of new Set(candidates)) {
-    if (!(await isFile(candidate))) continue;
-    if ((await run(candidate, ["--version"])).code === 0) return candidate;
+  if (fromEnv) return (await works(fromEnv)) ? fromEnv : null;
+  for (const candidate of await jupyterCandidates({ venvDir })) {
+    if (await works(candidate)) return candidate;
   }
   return null;
 }
@@ -258,97 +331,3 @@ async function isFile(path: string): Promise<boolean> {
     return false;
   }
 }
-
-/**
- * Result of a finished command.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { RunResult } from "./kernelspec.ts";
- * const r: RunResult = { code: 0, stdout: "a", stderr: "", output: "a" };
- * assert.equal(r.output, r.stdout + r.stderr);
- * ```
- */
-export interface RunResult {
-  /** Exit code (−1 when the command could not start). */
-  code: number;
-  /** Standard output. */
-  stdout: string;
-  /** Standard error. */
-  stderr: string;
-  /** stdout and stderr together, for messages. */
-  output: string;
-}
-
-/**
- * Options of `run`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { RunOptions } from "./kernelspec.ts";
- * const o: RunOptions = { env: { NO_COLOR: "1" }, input: "{}" };
- * assert.equal(o.input, "{}");
- * ```
- */
-export interface RunOptions {
-  /** Extra environment variables. */
-  env?: Record<string, string>;
-  /** Working directory. */
-  cwd?: string;
-  /** Text piped to standard input (default: no input). */
-  input?: string;
-}
-
-/**
- * Runs a command to completion, capturing its output; never throws for a missing program.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { run } from "./kernelspec.ts";
- * assert.match((await run(Deno.execPath(), ["--version"])).stdout, /^deno \d/);
- * assert.equal((await run("/no/such/program", [])).code, -1);
- * ```
- */
-export async function run(
-  cmd: string,
-  args: string[],
-  { env = {}, cwd, input }: RunOptions = {},
-): Promise<RunResult> {
-  try {
-    const child = new Deno.Command(cmd, {
-      args,
-      env,
-      cwd,
-      stdin: input === undefined ? "null" : "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    if (input !== undefined) {
-      const writer = child.stdin.getWriter();
-      await writer.write(new TextEncoder().encode(input));
-      await writer.close();
-    }
-    const out = await child.output();
-    const dec = new TextDecoder();
-    const stdout = dec.decode(out.stdout), stderr = dec.decode(out.stderr);
-    return { code: out.code, stdout, stderr, output: `${stdout}${stderr}` };
-  } catch (e) {
-    const msg = `cannot run ${cmd}: ${e instanceof Error ? e.message : e}`;
-    return { code: -1, stdout: "", stderr: msg, output: msg };
-  }
-}
-
-/**
- * Directory of this repository (the parent of tools/).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { REPO_ROOT } from "./kernelspec.ts";
- * assert.ok(Deno.statSync(`${REPO_ROOT}/deno.json`).isFile);
- * ```
- */
-export const REPO_ROOT: string = dirname(dirname(fileURLToPath(import.meta.url)));

@@ -1,12 +1,16 @@
 /**
  * `deno task test`: the one test command (README and CI run exactly this).
  *
- * 1. `deno test` over the unit/integration tests in tests/ and the `@example` blocks of lib/
- *    (`--doc`), with coverage and a JUnit report (build/junit.xml);
+ * 1. `deno test` over the unit/integration tests in tests/ and the `@example` blocks of lib/,
+ *    grader/ and tools/ (`--doc`), with coverage and a JUnit report (build/junit.xml);
  * 2. line coverage of lib/ from that run (build/coverage.lcov), which must be ≥ 90%;
- * 3. a last line `N passed, N failed` computed from the JUnit report (+ the coverage gate).
+ * 3. `deno fmt --check` and `deno lint` over the repository, one test each (the offending files
+ *    are listed when they fail);
+ * 4. a last line `N passed, N failed` computed from the JUnit report (+ the coverage gate, fmt and
+ *    lint).
  *
- * Extra arguments go to `deno test`, e.g. `deno task test --filter matmul`.
+ * Extra arguments go to `deno test`, e.g. `deno task test --filter matmul`; such a filtered run
+ * reports coverage, fmt and lint without counting them.
  * @module
  */
 const COVERAGE_FLOOR = 90;
@@ -16,80 +20,153 @@ const build = `${root}/build`;
 const covDir = `${build}/coverage-raw`;
 const junit = `${build}/junit.xml`;
 
-await Deno.remove(covDir, { recursive: true }).catch(() => {});
-await Deno.remove(junit).catch(() => {});
-await Deno.mkdir(build, { recursive: true });
+/** The steps above; resolves to the exit code. */
+async function main(): Promise<number> {
+  await Deno.remove(covDir, { recursive: true }).catch(() => {});
+  await Deno.remove(junit).catch(() => {});
+  await Deno.mkdir(build, { recursive: true });
 
-const started = performance.now();
-const test = await new Deno.Command(deno, {
-  args: [
-    "test",
-    "-A",
-    "--doc",
-    `--coverage=${covDir}`,
-    `--junit-path=${junit}`,
-    ...Deno.args,
-    "lib/",
-    "grader/",
-    "tests/",
-  ],
-  cwd: root,
-  stdout: "inherit",
-  stderr: "inherit",
-}).output();
-const seconds = (performance.now() - started) / 1000;
+  const started = performance.now();
+  const test = await new Deno.Command(deno, {
+    args: [
+      "test",
+      "-A",
+      "--doc",
+      `--coverage=${covDir}`,
+      `--junit-path=${junit}`,
+      ...Deno.args,
+      "lib/",
+      "grader/",
+      "tests/",
+      "tools/",
+    ],
+    cwd: root,
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  const seconds = (performance.now() - started) / 1000;
 
-const counts = await readJunit(junit);
-let failed = counts.failed;
-let passed = counts.passed;
+  const counts = await readJunit(junit);
+  let failed = counts.failed;
+  let passed = counts.passed;
 
-// Coverage of lib/ (doc-test snippets like lib/x.ts#12-20.ts are not source files).
-const lcov = await new Deno.Command(deno, {
-  args: [
-    "coverage",
-    covDir,
-    "--lcov",
-    `--include=^file://${escape(root)}/lib/`,
-    "--exclude=\\.ts#",
-  ],
-  cwd: root,
-  stdout: "piped",
-  stderr: "piped",
-}).output();
-const coverage = parseLcov(new TextDecoder().decode(lcov.stdout));
-if (coverage.files.length > 0) {
-  await Deno.writeFile(`${build}/coverage.lcov`, lcov.stdout);
-  console.log("\nLine coverage of lib/:");
-  for (const f of coverage.files) {
-    console.log(`  ${pct(f.hit, f.found).padStart(6)}  ${f.file.replace(`${root}/`, "")}`);
+  // Coverage of lib/ (doc-test snippets like lib/x.ts#12-20.ts are not source files).
+  const lcov = await new Deno.Command(deno, {
+    args: [
+      "coverage",
+      covDir,
+      "--lcov",
+      `--include=^file://${escape(root)}/lib/`,
+      "--exclude=\\.ts#",
+    ],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const coverage = parseLcov(new TextDecoder().decode(lcov.stdout));
+  if (coverage.files.length > 0) {
+    await Deno.writeFile(`${build}/coverage.lcov`, lcov.stdout);
+    console.log("\nLine coverage of lib/:");
+    for (const f of coverage.files) {
+      console.log(`  ${pct(f.hit, f.found).padStart(6)}  ${f.file.replace(`${root}/`, "")}`);
+    }
+    const total = (100 * coverage.hit) / Math.max(1, coverage.found);
+    const ok = total >= COVERAGE_FLOOR;
+    console.log(
+      `  ${
+        pct(coverage.hit, coverage.found).padStart(6)
+      }  all of lib/ (${coverage.hit}/${coverage.found} lines; floor ${COVERAGE_FLOOR}%) ${
+        ok ? "ok" : "BELOW FLOOR"
+      }`,
+    );
+    // The floor is a gate only for the full run; a filtered run just reports.
+    if (Deno.args.length === 0) ok ? passed++ : failed++;
+  } else if (Deno.args.length === 0) {
+    console.log("\nNo coverage data for lib/ was produced.");
+    failed++;
   }
-  const total = (100 * coverage.hit) / Math.max(1, coverage.found);
-  const ok = total >= COVERAGE_FLOOR;
+
+  // Formatting and lint: one test each in the summary (of a full run).
+  for (const check of [await fmtCheck(), await lintCheck()]) {
+    console.log(`\n${check.name}: ${check.ok ? "ok" : "FAILED"}`);
+    for (const line of check.problems) console.log(`  ${line}`);
+    if (Deno.args.length === 0) check.ok ? passed++ : failed++;
+  }
+
   console.log(
-    `  ${
-      pct(coverage.hit, coverage.found).padStart(6)
-    }  all of lib/ (${coverage.hit}/${coverage.found} lines; floor ${COVERAGE_FLOOR}%) ${
-      ok ? "ok" : "BELOW FLOOR"
-    }`,
+    `\ndeno test exit code ${test.code}; ${counts.total} tests in ${seconds.toFixed(1)} s` +
+      (counts.ignored ? `, ${counts.ignored} ignored` : ""),
   );
-  // The floor is a gate only for the full run; a filtered run just reports.
-  if (Deno.args.length === 0) ok ? passed++ : failed++;
-} else if (Deno.args.length === 0) {
-  console.log("\nNo coverage data for lib/ was produced.");
-  failed++;
+  if (test.code !== 0 && counts.failed === 0) {
+    // deno test failed before or outside any test case (type error, crash): count it.
+    console.log("deno test failed outside the test cases (type check or load error)");
+    failed++;
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed === 0 && test.code === 0 ? 0 : 1;
 }
 
-console.log(
-  `\ndeno test exit code ${test.code}; ${counts.total} tests in ${seconds.toFixed(1)} s` +
-    (counts.ignored ? `, ${counts.ignored} ignored` : ""),
-);
-if (test.code !== 0 && counts.failed === 0) {
-  // deno test failed before or outside any test case (type error, crash): count it.
-  console.log("deno test failed outside the test cases (type check or load error)");
-  failed++;
+// Guarded: `deno test --doc tools/` loads this module and must not start a second test run.
+if (import.meta.main) Deno.exit(await main());
+
+/** `deno fmt --check`: the files it would change (or its own error). */
+async function fmtCheck() {
+  const res = await quiet(["fmt", "--check"]);
+  const files = [...res.output.matchAll(/^from (.+):$/gm)].map((m) => relativePath(m[1]));
+  const problems = files.length > 0
+    ? [...files.map((f) => `not formatted: ${f}`), "(fix: deno fmt <file>)"]
+    : res.code !== 0
+    ? tail(res.output)
+    : [];
+  return { name: "deno fmt --check", ok: res.code === 0, problems };
 }
-console.log(`${passed} passed, ${failed} failed`);
-Deno.exit(failed === 0 && test.code === 0 ? 0 : 1);
+
+/** `deno lint`: one line per diagnostic, `file:line  rule  message` (or its own error). */
+async function lintCheck() {
+  const res = await quiet(["lint", "--json"]);
+  let problems: string[];
+  try {
+    const report = JSON.parse(res.stdout) as {
+      diagnostics: {
+        filename: string;
+        range?: { start: { line: number } };
+        code: string;
+        message: string;
+      }[];
+      errors: { file_path: string; message: string }[];
+    };
+    problems = [
+      ...report.diagnostics.map((d) =>
+        `${relativePath(d.filename)}:${d.range?.start.line ?? 0}  ${d.code}  ${d.message}`
+      ),
+      ...report.errors.map((e) => `${relativePath(e.file_path)}  ${e.message}`),
+    ];
+  } catch {
+    problems = res.code !== 0 ? tail(res.output) : [];
+  }
+  return { name: "deno lint", ok: res.code === 0, problems };
+}
+
+async function quiet(args: string[]) {
+  const out = await new Deno.Command(deno, {
+    args,
+    cwd: root,
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  const stdout = dec.decode(out.stdout);
+  return { code: out.code, stdout, output: stdout + dec.decode(out.stderr) };
+}
+
+function relativePath(file: string): string {
+  return file.replace(/^file:\/\//, "").replace(`${root}/`, "");
+}
+
+function tail(text: string): string[] {
+  return text.trim().split("\n").slice(-10);
+}
 
 async function readJunit(path: string) {
   let xml = "";
