@@ -173,6 +173,9 @@ function removeExecutedDirs(): void {
  * const p = parseExecutionFailure(stderr, nb);
  * assert.equal(p.cell, 1);
  * assert.match(p.message, /Execution failed \(the kernel gives no detail/);
+ * // nbclient ≥ 0.10 (JupyterLab's venv) prints nothing after the cell for the same error
+ * const newer = parseExecutionFailure(stderr.replace("Error: Execution failed\n", ""), nb);
+ * assert.match(newer.message, /^Error: Execution failed \(the kernel gives no detail/);
  * ```
  */
 export function parseExecutionFailure(stderr: string, nb: Notebook): CellProblem {
@@ -185,7 +188,8 @@ export function parseExecutionFailure(stderr: string, nb: Notebook): CellProblem
     const lines = m[2].trim().split("\n");
     // nbclient prints the traceback, then "ename: evalue" once more.
     if (lines.length > 1 && lines.at(-1) === lines[0]) lines.pop();
-    let message = lines.join("\n");
+    // nbclient ≥ 0.10 prints only the traceback, which the kernel leaves empty for a syntax error.
+    let message = lines.join("\n").trim() || "Error: Execution failed";
     if (/^Error: Execution failed$/m.test(message) && !/\n\s+at /.test(message)) {
       message += " (the kernel gives no detail: usually a TypeScript syntax error; " +
         "the type-check test names it)";
