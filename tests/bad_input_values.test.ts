@@ -7,6 +7,8 @@
 import assert from "node:assert/strict";
 import { Matrix, NonFiniteError } from "../lib/matrix.ts";
 import { KNearestNeighbor } from "../lib/classifiers/k_nearest_neighbor.ts";
+import { LinearSVM } from "../lib/classifiers/linear_classifier.ts";
+import { TwoLayerNet } from "../lib/nn/two_layer_net.ts";
 import { svmLossFromScores, svmLossNaive, svmLossVectorized } from "../lib/losses/linear_svm.ts";
 import {
   softmaxLossFromScores,
@@ -280,4 +282,25 @@ Deno.test("kNN: a NaN or ∞ in training or test X is refused by every distance 
   const ok = Matrix.fromArray([[0.1, 0.2], [2.9, 4.2]]);
   const preds = ([0, 1, 2] as const).map((n) => Array.from(knn.predict(ok, { numLoops: n })));
   assert.deepEqual(preds, [[0, 1], [0, 1], [0, 1]]);
+});
+
+Deno.test("predict: NaN/∞ in X or in the weights is named, not answered with class 0", () => {
+  const X = Matrix.fromArray([[1, 2], [3, 4]]);
+  const svm = new LinearSVM();
+  svm.W = Matrix.fromArray([[1, 0], [0, 1]]);
+  assert.deepEqual(Array.from(svm.predict(X)), [1, 1]);
+  assert.throws(
+    () => svm.predict(Matrix.fromArray([[1, 2], [NaN, 4]])),
+    (e) => e instanceof NonFiniteError && /LinearSVM\.predict: X\[1,0\] is NaN/.test(e.message),
+  );
+  svm.W.set(1, 1, -Infinity);
+  assert.throws(() => svm.predict(X), /LinearSVM\.predict: W\[1,1\] is -Infinity/);
+  const net = new TwoLayerNet(2, 3, 2, { seed: 0 });
+  assert.equal(net.predict(X).length, 2);
+  assert.throws(
+    () => net.predict(Matrix.fromArray([[Infinity, 0]])),
+    /TwoLayerNet\.predict: X\[0,0\] is Infinity/,
+  );
+  net.params.b2.set(0, 1, NaN);
+  assert.throws(() => net.predict(X), /TwoLayerNet\.predict: b2\[0,1\] is NaN/);
 });

@@ -24,7 +24,7 @@
  * ```
  * @module
  */
-import { matmul, Matrix, shapeOf } from "../matrix.ts";
+import { assertFinite, matmul, Matrix, shapeOf } from "../matrix.ts";
 import { type Seed, toRng } from "../random.ts";
 import {
   checkClasses,
@@ -276,6 +276,9 @@ export abstract class LinearClassifier {
         } has ${this.W.rows} rows`,
       );
     }
+    // A NaN or ∞ would make every score NaN and argmax answer class 0 without a word.
+    assertFinite(op, "X", X);
+    assertFinite(op, "W", this.W);
     return matmul(X, this.W).argmax(1);
   }
 }

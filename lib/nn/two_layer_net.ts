@@ -20,7 +20,7 @@
  * ```
  * @module
  */
-import { matmul, matmulTA, matmulTB, Matrix, shapeOf } from "../matrix.ts";
+import { assertFinite, matmul, matmulTA, matmulTB, Matrix, shapeOf } from "../matrix.ts";
 import { type Seed, toRng } from "../random.ts";
 import { checkClasses, gatherLabels } from "../data/split.ts";
 import {
@@ -361,6 +361,11 @@ export class TwoLayerNet {
    */
   predict(X: Matrix): Int32Array {
     this.#checkInput("TwoLayerNet.predict", X);
+    // A NaN or ∞ would make every score NaN and argmax answer class 0 without a word.
+    assertFinite("TwoLayerNet.predict", "X", X);
+    for (const [name, p] of Object.entries(this.params)) {
+      assertFinite("TwoLayerNet.predict", name, p);
+    }
     return this.loss(X).argmax(1);
   }
 
