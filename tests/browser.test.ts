@@ -1,215 +1,266 @@
 /**
- * What a learner sees: the classic Jupyter Notebook serves a temp copy of a lesson on 127.0.0.1,
- * headless Chromium opens it, runs all cells (Cell > Run All), waits for the kernel to go idle, and
- * the page must show a rendered chart (a Plot `<svg>` or a PNG `<img>` in an output area) and no
- * error. The screenshot is kept in build/artifacts/. Without Chromium or Jupyter this test fails
- * under CI=true and is ignored (with the reason printed) elsewhere.
+ * What a learner sees in JupyterLab: one JupyterLab server (127.0.0.1, free port, token, serving
+ * the repository) and one headless Chromium page; the notebooks are opened one after the other.
+ *
+ * - **Each lesson**, where it is (notebooks/, so its kernel runs there as with `deno task lab`;
+ *   never saved, and the test checks the file did not change): File > Open from Path…, kernel
+ *   idle, Run > Run All Cells, kernel idle again with every code cell numbered. Then, from the
+ *   DOM: every display cell (a `show(…)` of anything but a `table(…)`, see `displayCells`) shows its
+ *   rendered chart or image — a loaded `<img>`, an `<svg>` or PNG-backed tiles of nonzero size — in
+ *   its own output area, no other cell shows one, and no cell shows stderr or a traceback.
+ *   Screenshot: build/artifacts/lab-<lesson>.png.
+ * - **Student edition** (grader/release/student_edition.ts, built under build/ with its own
+ *   deno.json and stubbed lib/): lesson 01 run the same way stops at its first stub with
+ *   "TODO: implement <name>" in that cell's output, and no later cell runs.
+ * - **Untrusted view**: lesson 01 executed by nbclient (tools/notebooks.ts `executeNotebook`),
+ *   saved under build/ and opened without running anything (unsigned, so untrusted): every display
+ *   cell shows its chart or image.
+ *
+ * Without Chromium or JupyterLab (`findJupyter({ need: "lab" })`) this fails under CI=true
+ * and is ignored, with the reason printed, elsewhere. `BROWSER_LESSONS=01,03` runs some lessons only.
  */
 import assert from "node:assert/strict";
-import { basename, delimiter, join } from "node:path";
-import puppeteer, { type Browser } from "puppeteer-core";
-import { findJupyter, hasSubcommand, installKernelspec, REPO_ROOT } from "../tools/kernelspec.ts";
+import { basename, dirname, join, relative } from "node:path";
+import { findJupyter, installKernelspec, REPO_ROOT } from "../tools/kernelspec.ts";
+import {
+  executeNotebook,
+  formatProblems,
+  listNotebooks,
+  type Notebook,
+  readNotebook,
+} from "../tools/notebooks.ts";
+import { loadManifest } from "../grader/judge/manifest.ts";
+import { buildStudentEdition } from "../grader/release/student_edition.ts";
+import {
+  ARTIFACTS,
+  checkDisplays,
+  CI,
+  displayCells,
+  ERROR_MIMES,
+  findChromium,
+  formatFindings,
+  launchChromium,
+  makeRepoTempDir,
+  pictureOutputs,
+  type ShownCell,
+} from "./browser_jupyter.ts";
+import {
+  LabPage,
+  type LabServer,
+  runAllCells,
+  screenshot,
+  shownCells,
+  startLab,
+  waitForOutputs,
+} from "./browser_lab.ts";
+import type { Page } from "puppeteer-core";
 
-/** The lesson the browser opens and runs. */
-const LESSON = join(REPO_ROOT, "notebooks", "01-nearest-neighbor.ipynb");
-/** Where the screenshot is kept (build/ is git-ignored). */
-const SCREENSHOT = join(REPO_ROOT, "build", "artifacts", "browser-lesson.png");
-/** Upper bounds of each wait, in milliseconds. */
-const WAIT = { server: 30_000, kernel: 60_000, run: 120_000, chart: 15_000 };
-const CI = Deno.env.get("CI") === "true";
-
-/** The Chromium/Chrome binary: `$CHROME_PATH` if set, else the first usual name on PATH. */
-function findChromium(): string | null {
-  const fromEnv = Deno.env.get("CHROME_PATH"); // when set, the only candidate
-  if (fromEnv) {
-    try {
-      return Deno.statSync(fromEnv).isFile ? fromEnv : null;
-    } catch {
-      return null;
-    }
-  }
-  const names = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
-  for (const dir of (Deno.env.get("PATH") ?? "").split(delimiter)) {
-    for (const name of names) {
-      try {
-        if (Deno.statSync(join(dir, name)).isFile) return join(dir, name);
-      } catch { /* not here */ }
-    }
-  }
-  return null;
-}
+/** The lesson whose student edition and executed (untrusted) copy are checked. */
+const LESSON_01 = "01-nearest-neighbor";
 
 async function prepare(): Promise<{ jupyter: string; chromium: string } | { reason: string }> {
   const chromium = findChromium();
   if (!chromium) return { reason: "Chromium not found (install: apt-get install chromium)" };
-  const jupyter = await findJupyter();
-  if (!jupyter || !(await hasSubcommand(jupyter, "notebook"))) {
+  const jupyter = await findJupyter({ need: "lab" });
+  if (!jupyter) {
     return {
-      reason: "classic Jupyter Notebook not found (install: apt-get install jupyter-notebook)",
+      reason: "JupyterLab not found ($JUPYTER, .venv/ or PATH: no jupyter with `lab`; " +
+        "`deno task lab` installs it into .venv/)",
     };
   }
-  await installKernelspec({ jupyter });
+  try {
+    await installKernelspec({ jupyter });
+  } catch (e) {
+    return { reason: `cannot install the Deno kernelspec: ${e instanceof Error ? e.message : e}` };
+  }
   return { jupyter, chromium };
 }
 
 const setup = await prepare();
 const ready = "jupyter" in setup ? setup : null;
-if (!ready && !CI) console.log(`browser test ignored: ${"reason" in setup ? setup.reason : ""}`);
+const skipReason = "reason" in setup ? setup.reason : "";
+if (!ready && !CI) console.log(`browser test ignored: ${skipReason}`);
 
-/** A TCP port nothing listens on right now. */
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
+const only = Deno.env.get("BROWSER_LESSONS")?.split(",").map((s) => s.trim()).filter(Boolean);
+const lessons = (await listNotebooks(join(REPO_ROOT, "notebooks")))
+  .map((p) => basename(p, ".ipynb"))
+  .filter((name) => !only || only.some((prefix) => name.startsWith(prefix)));
+
+/** A file's size and modification time, to prove the test did not save it. */
+async function stamp(path: string): Promise<string> {
+  const info = await Deno.stat(path);
+  return `${info.size} bytes, modified ${info.mtime?.toISOString()}`;
 }
 
-/** Polls `url` until it answers 200 or `ms` pass. */
-async function waitForHttp(url: string, ms: number, log: () => string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      await res.body?.cancel();
-      if (res.ok) return;
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 250));
+/**
+ * Opens the notebook at `file` in `lab`, lets `body` work on the page, and whatever happens keeps
+ * a screenshot, prints JupyterLab's own page errors and closes the notebook (its kernel too).
+ */
+async function withNotebook(
+  lab: LabPage,
+  server: LabServer,
+  file: string,
+  nb: Notebook,
+  shot: string,
+  body: (page: Page, openSeconds: number) => Promise<void>,
+): Promise<void> {
+  const started = performance.now();
+  const page = await lab.open(relative(REPO_ROOT, file), nb.cells.length);
+  try {
+    await body(page, (performance.now() - started) / 1000);
+  } finally {
+    await screenshot(page, join(ARTIFACTS, shot)).catch((e) =>
+      console.log(`  (no screenshot ${shot}: ${e})`)
+    );
+    if (lab.pageErrors.length > 0) {
+      const distinct = [...new Set(lab.pageErrors)].join(" / ");
+      console.log(`  (${lab.pageErrors.length} JupyterLab page error(s): ${distinct})`);
+    }
+    await lab.close();
+    await server.shutdownKernels(); // none left when the UI closed it; else this does it
   }
-  throw new Error(`server at ${url} not up after ${ms} ms:\n${log()}`);
 }
 
-/** Collects a child's output without ever blocking it. */
-function drain(stream: ReadableStream<Uint8Array>, into: string[]): Promise<void> {
-  const decoder = new TextDecoder();
-  return stream.pipeTo(
-    new WritableStream({ write: (chunk) => void into.push(decoder.decode(chunk)) }),
-  ).catch(() => {});
+/** The first line of each error output after cell `first` and whether later cells ran. */
+function laterCells(shown: ShownCell[], first: number): string[] {
+  const isError = (o: { mime: string }) => ERROR_MIMES.includes(o.mime);
+  return shown.flatMap((c, i) => {
+    if (i <= first || c.type !== "code" || (c.count === null && c.outputs.length === 0)) return [];
+    const errors = c.outputs.filter(isError).map((o) => `: ${o.text.split("\n")[0]}`);
+    return [`cell ${i} [${c.count ?? " "}]${errors.join("")}`];
+  });
 }
 
 Deno.test({
-  name: `browser: ${basename(LESSON)} run in the classic Notebook in Chromium shows its charts`,
+  name: "browser: the lessons in JupyterLab in headless Chromium",
   ignore: !ready && !CI,
   sanitizeOps: false,
   sanitizeResources: false,
-  fn: async () => {
-    if (!ready) assert.fail("reason" in setup ? setup.reason : "not ready");
-    const root = join(REPO_ROOT, "build");
-    await Deno.mkdir(join(root, "artifacts"), { recursive: true });
-    // The copy lives inside the repo so the kernel finds deno.json's import map ("lib").
-    const dir = await Deno.makeTempDir({ dir: root, prefix: "browser-" });
-    const profile = await Deno.makeTempDir({ prefix: "chromium-" });
-    await Deno.copyFile(LESSON, join(dir, basename(LESSON)));
-    const port = freePort(), token = crypto.randomUUID().replaceAll("-", "");
-    const base = `http://127.0.0.1:${port}`;
-    const log: string[] = [];
-    const server = new Deno.Command(ready.jupyter, {
-      args: [
-        "notebook",
-        "--no-browser",
-        "--ip=127.0.0.1",
-        `--port=${port}`,
-        "--port-retries=0",
-        `--NotebookApp.token=${token}`,
-        `--notebook-dir=${dir}`,
-        ...(Deno.uid() === 0 ? ["--allow-root"] : []),
-      ],
-      env: { NO_COLOR: "1" },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const drained = Promise.all([drain(server.stdout, log), drain(server.stderr, log)]);
-    let browser: Browser | undefined;
+  fn: async (t) => {
+    if (!ready) assert.fail(skipReason);
+    await Deno.mkdir(ARTIFACTS, { recursive: true });
+    // The student edition and the executed lesson go here: inside the repository (kernels find a
+    // deno.json), under build/ (git-ignored, not formatted, linted or tested).
+    const work = await makeRepoTempDir("lab-");
+    let server: LabServer | undefined;
+    let chromium: Awaited<ReturnType<typeof launchChromium>> | undefined;
     try {
-      await waitForHttp(`${base}/api/status?token=${token}`, WAIT.server, () => log.join(""));
-      browser = await puppeteer.launch({
-        executablePath: ready.chromium,
-        headless: true,
-        args: [
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-background-networking",
-          "--no-first-run",
-          "--disable-component-update",
-          "--disable-sync",
-          `--user-data-dir=${profile}`,
-        ],
-      });
-      const page = await browser.newPage();
-      await page.setViewport({ width: 1280, height: 900 });
-      await page.goto(`${base}/notebooks/${basename(LESSON)}?token=${token}`, {
-        waitUntil: "domcontentloaded",
-        timeout: WAIT.server,
-      });
-      await page.waitForFunction(
-        "window.Jupyter?.notebook?._fully_loaded && Jupyter.notebook.kernel?.is_connected()",
-        { timeout: WAIT.kernel, polling: 200 },
-      );
-      const started = performance.now();
-      await page.evaluate("Jupyter.notebook.execute_all_cells()");
-      await page.waitForFunction(
-        `Jupyter.notebook.get_cells()
-           .filter((c) => c.cell_type === "code" && c.get_text().trim() !== "")
-           .every((c) => typeof c.input_prompt_number === "number") &&
-         document.querySelector("#kernel_indicator_icon.kernel_idle_icon") !== null`,
-        { timeout: WAIT.run, polling: 250 },
-      );
-      console.log(
-        `⏱ browser run of ${basename(LESSON)}: ${
-          ((performance.now() - started) / 1000).toFixed(1)
-        } s`,
-      );
-      // Outputs render as they arrive; give the last ones a bounded moment.
-      await page.waitForFunction(
-        `document.querySelector(".output_area svg [aria-label], .output_area img[src^='data:image/png']")`,
-        { timeout: WAIT.chart, polling: 200 },
-      ).catch(() => {/* asserted below, with details */});
-      const seen = await page.evaluate(`(() => {
-        const visible = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
-        const svgs = [...document.querySelectorAll(".output_area svg")]
-          .filter((s) => s.querySelector("[aria-label]") && visible(s));
-        return {
-          charts: svgs.length,
-          marks: svgs.reduce((n, s) => n + s.querySelectorAll("circle, path, rect, line").length, 0),
-          pngs: [...document.querySelectorAll(".output_area img[src^='data:image/png']")]
-            .filter(visible).length,
-          errors: [...document.querySelectorAll(".output_area .output_error, .output_stderr")]
-            .map((e) => e.innerText.slice(0, 500)),
-        };
-      })()`) as { charts: number; marks: number; pngs: number; errors: string[] };
-      // The notebook scrolls inside #site: grow the viewport to the whole notebook first.
-      const height = await page.evaluate(
-        `document.querySelector("#notebook")?.scrollHeight ?? 900`,
-      ) as number;
-      await page.setViewport({
-        width: 1280,
-        height: Math.min(Math.max(900, height + 150), 12_000),
-      });
-      await page.screenshot({ path: SCREENSHOT as `${string}.png` });
-      console.log(
-        `page shows ${seen.charts} Plot chart(s) (${seen.marks} marks), ${seen.pngs} PNG(s); screenshot ${SCREENSHOT}`,
-      );
-      assert.deepEqual(seen.errors, [], "the lesson printed errors in the browser");
-      assert.ok(seen.charts + seen.pngs >= 1, "no rendered chart or PNG image in any output area");
-      if (seen.charts > 0) assert.ok(seen.marks > 0, "Plot charts without marks");
-    } finally {
-      await browser?.close().catch(() => {});
-      // Ask the server to stop (it shuts its kernels down), then make sure it is gone.
-      await fetch(`${base}/api/shutdown?token=${token}`, { method: "POST" })
-        .then((r) => r.body?.cancel()).catch(() => {});
-      const exited = await Promise.race([
-        server.status.then(() => true),
-        new Promise<false>((r) => setTimeout(() => r(false), 10_000)),
-      ]);
-      if (!exited) {
-        try {
-          server.kill("SIGKILL");
-        } catch { /* already gone */ }
-        await server.status;
+      server = await startLab(ready.jupyter, REPO_ROOT);
+      chromium = await launchChromium(ready.chromium);
+      const lab = new LabPage(chromium.browser, server);
+      const labServer = server;
+
+      for (const name of lessons) {
+        const file = join(REPO_ROOT, "notebooks", `${name}.ipynb`);
+        const nb = await readNotebook(file);
+        const expected = displayCells(nb).size;
+        await t.step(
+          `${name}: Run All in JupyterLab shows its ${expected} display cells`,
+          async () => {
+            const before = await stamp(file);
+            await withNotebook(lab, labServer, file, nb, `lab-${name}.png`, async (page, open) => {
+              const started = performance.now();
+              await runAllCells(page, name);
+              const run = (performance.now() - started) / 1000;
+              const report = checkDisplays(nb, await shownCells(page, name), true);
+              console.log(
+                `⏱ ${name}: open ${open.toFixed(1)} s, Run All ${run.toFixed(1)} s; ` +
+                  `display cells rendered ${report.rendered}/${report.expected}; ` +
+                  `problems: ${report.findings.length}`,
+              );
+              assert.deepEqual(
+                report.findings,
+                [],
+                `${name} in JupyterLab:\n${formatFindings(nb, report.findings)}`,
+              );
+            });
+            assert.equal(await stamp(file), before, `${name}.ipynb changed on disk`);
+          },
+        );
       }
-      await drained;
-      await Deno.remove(dir, { recursive: true }).catch(() => {});
-      await Deno.remove(profile, { recursive: true }).catch(() => {});
+
+      if (only && !only.some((p) => LESSON_01.startsWith(p))) return;
+
+      await t.step(`student edition of ${LESSON_01}: Run All stops at the first TODO`, async () => {
+        const student = join(work, "student");
+        const manifest = await loadManifest(join(REPO_ROOT, "assignments", "assignments.json"));
+        await buildStudentEdition(REPO_ROOT, student, manifest);
+        const file = join(student, "notebooks", `${LESSON_01}.ipynb`);
+        const nb = await readNotebook(file);
+        const shot = `lab-student-${LESSON_01}.png`;
+        await withNotebook(lab, labServer, file, nb, shot, async (page, open) => {
+          const started = performance.now();
+          await runAllCells(page, `student ${LESSON_01}`);
+          const run = (performance.now() - started) / 1000;
+          const shown = await shownCells(page, `student ${LESSON_01}`);
+          assert.equal(shown.length, nb.cells.length, "cells shown vs cells in the file");
+          const first = shown.findIndex((c) => c.outputs.some((o) => ERROR_MIMES.includes(o.mime)));
+          const error = first < 0
+            ? "none"
+            : shown[first].outputs.find((o) => ERROR_MIMES.includes(o.mime))!.text;
+          const later = laterCells(shown, first);
+          console.log(
+            `⏱ student ${LESSON_01}: open ${open.toFixed(1)} s, Run All ${run.toFixed(1)} s; ` +
+              `first error in cell ${first}: ${error.split("\n")[0]}; ` +
+              `later cells that ran: ${later.length}`,
+          );
+          assert.ok(first >= 0, "no cell shows an error: the student edition ran through");
+          assert.match(error, /TODO: implement \w+/, `cell ${first} shows another error`);
+          const notRun = shown.flatMap((c, i) =>
+            i < first && c.type === "code" && typeof c.count !== "number" ? [i] : []
+          );
+          assert.deepEqual(notRun, [], `cells before the TODO in cell ${first} did not run`);
+          assert.deepEqual(
+            later,
+            [],
+            `cells after the TODO in cell ${first} ran anyway (Run All did not stop there)`,
+          );
+        });
+      });
+
+      await t.step(
+        `${LESSON_01} executed, opened untrusted: every display cell shows its chart`,
+        async () => {
+          const source = join(REPO_ROOT, "notebooks", `${LESSON_01}.ipynb`);
+          const executed = await executeNotebook(source, { jupyter: ready.jupyter });
+          assert.ok(executed.executed, formatProblems(LESSON_01, executed.problems));
+          const file = join(work, "executed", `${LESSON_01}.ipynb`);
+          await Deno.mkdir(join(work, "executed"), { recursive: true });
+          await Deno.copyFile(executed.executedPath!, file);
+          // Its nbexec-* folder is ours to remove (it waits for an HTML export otherwise).
+          await Deno.remove(dirname(executed.executedPath!), { recursive: true });
+          const nb = await readNotebook(file);
+          const display = [...displayCells(nb).keys()];
+          const noPicture = display.filter((i) => pictureOutputs(nb.cells[i]) === 0);
+          const shot = `lab-untrusted-${LESSON_01}.png`;
+          await withNotebook(lab, labServer, file, nb, shot, async (page, open) => {
+            const what = `untrusted ${LESSON_01}`;
+            await waitForOutputs(page, nb.cells.map((c) => (c.outputs ?? []).length > 0), what);
+            const shown = await shownCells(page, what);
+            const trusted = shown.flatMap((c, i) => c.outputs.some((o) => o.trusted) ? [i] : []);
+            assert.deepEqual(trusted, [], "outputs rendered as trusted: not the untrusted view");
+            const report = checkDisplays(nb, shown, false);
+            console.log(
+              `${what}: nbclient ${executed.seconds.toFixed(1)} s, open ${open.toFixed(1)} s; ` +
+                `display cells ${display.length}, with a picture in the file ` +
+                `${display.length - noPicture.length}, rendered ${report.rendered}`,
+            );
+            assert.deepEqual(
+              report.findings,
+              [],
+              `${LESSON_01} executed, untrusted in JupyterLab:\n${
+                formatFindings(nb, report.findings)
+              }\ndisplay cells without a picture in the executed file itself: ${
+                noPicture.join(", ") || "none"
+              }`,
+            );
+          });
+        },
+      );
+    } finally {
+      await chromium?.close();
+      await server?.stop();
+      await Deno.remove(work, { recursive: true }).catch(() => {});
     }
   },
 });
