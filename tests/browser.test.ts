@@ -10,8 +10,12 @@
  *   its own output area, no other cell shows one, and no cell shows stderr or a traceback.
  *   Screenshot: build/artifacts/lab-<lesson>.png.
  * - **Student edition** (grader/release/student_edition.ts, built under build/ with its own
- *   deno.json and stubbed lib/): lesson 01 run the same way stops at its first stub with
- *   "TODO: implement <name>" in that cell's output, and no later cell runs.
+ *   deno.json and stubbed lib/): lesson 01 run the same way shows, as its first error, the first
+ *   stub's "TODO: implement <name>" in that cell's output, every cell before it having run. Run
+ *   All does not stop there: JupyterLab sends every cell at once and leaves it to the kernel to
+ *   drop the queue after an error (`stop_on_error`), which Deno's kernel (2.9.6,
+ *   cli/js/jupyter_kernel.js) does not do; the number of later cells that ran is printed (nbclient,
+ *   which sends one cell at a time, does stop: tests/homework_notebooks.test.ts).
  * - **Untrusted view**: lesson 01 executed by nbclient (tools/notebooks.ts `executeNotebook`),
  *   saved under build/ and opened without running anything (unsigned, so untrusted): every display
  *   cell shows its chart or image.
@@ -181,42 +185,43 @@ Deno.test({
 
       if (only && !only.some((p) => LESSON_01.startsWith(p))) return;
 
-      await t.step(`student edition of ${LESSON_01}: Run All stops at the first TODO`, async () => {
-        const student = join(work, "student");
-        const manifest = await loadManifest(join(REPO_ROOT, "assignments", "assignments.json"));
-        await buildStudentEdition(REPO_ROOT, student, manifest);
-        const file = join(student, "notebooks", `${LESSON_01}.ipynb`);
-        const nb = await readNotebook(file);
-        const shot = `lab-student-${LESSON_01}.png`;
-        await withNotebook(lab, labServer, file, nb, shot, async (page, open) => {
-          const started = performance.now();
-          await runAllCells(page, `student ${LESSON_01}`);
-          const run = (performance.now() - started) / 1000;
-          const shown = await shownCells(page, `student ${LESSON_01}`);
-          assert.equal(shown.length, nb.cells.length, "cells shown vs cells in the file");
-          const first = shown.findIndex((c) => c.outputs.some((o) => ERROR_MIMES.includes(o.mime)));
-          const error = first < 0
-            ? "none"
-            : shown[first].outputs.find((o) => ERROR_MIMES.includes(o.mime))!.text;
-          const later = laterCells(shown, first);
-          console.log(
-            `⏱ student ${LESSON_01}: open ${open.toFixed(1)} s, Run All ${run.toFixed(1)} s; ` +
-              `first error in cell ${first}: ${error.split("\n")[0]}; ` +
-              `later cells that ran: ${later.length}`,
-          );
-          assert.ok(first >= 0, "no cell shows an error: the student edition ran through");
-          assert.match(error, /TODO: implement \w+/, `cell ${first} shows another error`);
-          const notRun = shown.flatMap((c, i) =>
-            i < first && c.type === "code" && typeof c.count !== "number" ? [i] : []
-          );
-          assert.deepEqual(notRun, [], `cells before the TODO in cell ${first} did not run`);
-          assert.deepEqual(
-            later,
-            [],
-            `cells after the TODO in cell ${first} ran anyway (Run All did not stop there)`,
-          );
-        });
-      });
+      await t.step(
+        `student edition of ${LESSON_01}: the first error is the first TODO`,
+        async () => {
+          const student = join(work, "student");
+          const manifest = await loadManifest(join(REPO_ROOT, "assignments", "assignments.json"));
+          await buildStudentEdition(REPO_ROOT, student, manifest);
+          const file = join(student, "notebooks", `${LESSON_01}.ipynb`);
+          const nb = await readNotebook(file);
+          const shot = `lab-student-${LESSON_01}.png`;
+          await withNotebook(lab, labServer, file, nb, shot, async (page, open) => {
+            const started = performance.now();
+            await runAllCells(page, `student ${LESSON_01}`);
+            const run = (performance.now() - started) / 1000;
+            const shown = await shownCells(page, `student ${LESSON_01}`);
+            assert.equal(shown.length, nb.cells.length, "cells shown vs cells in the file");
+            const first = shown.findIndex((c) =>
+              c.outputs.some((o) => ERROR_MIMES.includes(o.mime))
+            );
+            const error = first < 0
+              ? "none"
+              : shown[first].outputs.find((o) => ERROR_MIMES.includes(o.mime))!.text;
+            const later = laterCells(shown, first);
+            console.log(
+              `⏱ student ${LESSON_01}: open ${open.toFixed(1)} s, Run All ${run.toFixed(1)} s; ` +
+                `first error in cell ${first}: ${error.split("\n")[0]}; ` +
+                `later cells that ran: ${later.length}`,
+            );
+            assert.ok(first >= 0, "no cell shows an error: the student edition ran through");
+            assert.match(error, /TODO: implement \w+/, `cell ${first} shows another error`);
+            const notRun = shown.flatMap((c, i) =>
+              i < first && c.type === "code" && typeof c.count !== "number" ? [i] : []
+            );
+            assert.deepEqual(notRun, [], `cells before the TODO in cell ${first} did not run`);
+            // Deno's kernel ignores stop_on_error, so the queued cells after it run too (see above).
+          });
+        },
+      );
 
       await t.step(
         `${LESSON_01} executed, opened untrusted: every display cell shows its chart`,
