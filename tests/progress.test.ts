@@ -106,7 +106,7 @@ Deno.test("progress: done waits for the updates already sent, then sends the fin
   await bar.done(chart);
   assert.equal(calls.length, 5);
   assert.deepEqual(calls[4], { bundle: chart[JUPYTER_DISPLAY](), displayId: "bar", update: true });
-  assert.match(calls[4].bundle["image/svg+xml"], /^<svg/);
+  assert.match(calls[4].bundle["text/html"], /^<img src="data:image\/svg\+xml;base64,/);
   assert.equal(resolved.at(-1), "Plot chart 100×50"); // resolved last: after every update
   assert.equal(resolved.length, 5); // and done() resolved only once all had
 });
