@@ -63,6 +63,7 @@ function withSettings(settings: Parameters<typeof configureKernels>[0], fn: () =
     configureKernels({
       backend: before.backend,
       threads: before.threads,
+      minBlasWork: before.minBlasWork,
       minWasmWork: before.minWasmWork,
       minParallelWork: before.minParallelWork,
     });
@@ -142,17 +143,20 @@ Deno.test("known answer through the dispatcher: 2×3 · 3×2, its transposes, k 
   });
 });
 
-Deno.test("backends agree through matmul, matmulTA, matmulTB (auto, wasm, ts)", () => {
+Deno.test("backends agree through matmul, matmulTA, matmulTB (auto, blas, wasm, ts)", () => {
   const X = Matrix.randn(70, 90, 1), W = Matrix.randn(90, 50, 2), Y = Matrix.randn(70, 50, 3);
   const results: Record<string, Matrix[]> = {};
-  for (const backend of ["ts", "wasm", "auto"] as const) {
+  const hasBlas = kernelInfo().blasLibrary !== null;
+  for (const backend of ["ts", "wasm", ...(hasBlas ? ["blas"] as const : []), "auto"] as const) {
     withSettings({ backend, threads: 1 }, () => {
       results[backend] = [matmul(X, W), matmulTA(X, Y), matmulTB(Y, W)];
     });
   }
   for (let i = 0; i < 3; i++) {
     assert.ok(relDiff(results.wasm[i].data, results.ts[i].data) <= 1e-12);
-    assert.deepEqual(results.auto[i].data, results.wasm[i].data); // 70·90·50 > minWasmWork
+    if (hasBlas) assert.ok(relDiff(results.blas[i].data, results.ts[i].data) <= 1e-12);
+    // 70·90·50 is above minBlasWork and minWasmWork: auto runs the BLAS when there is one
+    assert.deepEqual(results.auto[i].data, results[hasBlas ? "blas" : "wasm"][i].data);
   }
 });
 
@@ -302,23 +306,26 @@ Deno.test("thread count does not change a single bit (1, 2 and 3 threads)", asyn
 
 Deno.test("small products stay on the caller: no pool below minParallelWork", async () => {
   await shutdownKernels();
-  const info = configureKernels({ backend: "auto", threads: 2 });
+  const before = kernelInfo().minBlasWork;
+  // minBlasWork ∞: the dispatch of a process without BLAS (WebAssembly by size)
+  const info = configureKernels({ backend: "auto", threads: 2, minBlasWork: Infinity });
   assert.ok(info.minWasmWork > 0 && info.minParallelWork > info.minWasmWork);
   matmul(Matrix.randn(12, 12, 1), Matrix.randn(12, 12, 2)); // TypeScript path
   matmul(Matrix.randn(60, 60, 1), Matrix.randn(60, 60, 2)); // WebAssembly, one thread
   assert.equal(kernelInfo().workers, 0);
   matmul(Matrix.randn(160, 160, 1), Matrix.randn(160, 160, 2)); // starts the pool lazily
   assert.equal(kernelInfo().workers, 1);
+  configureKernels({ minBlasWork: before });
   await shutdownKernels();
 });
 
-Deno.test("dispatch by size: TypeScript for small and single-row products", () => {
+Deno.test("dispatch by size without BLAS: TypeScript for small and single-row products", () => {
   // 0·∞ tells the paths apart: the TypeScript loops skip a zero of A, WebAssembly gives NaN.
   const probe = (m: number, k: number, n: number) => {
     const A = new Matrix(m, k), B = Matrix.full(k, n, Infinity);
     return Number.isNaN(matmul(A, B).get(0, 0)) ? "wasm" : "ts";
   };
-  withSettings({ backend: "auto", minWasmWork: 4096 }, () => {
+  withSettings({ backend: "auto", minWasmWork: 4096, minBlasWork: Infinity }, () => {
     assert.equal(probe(15, 15, 15), "ts"); // 3375 < 4096
     assert.equal(probe(16, 16, 16), "wasm");
     assert.equal(probe(1, 3073, 10), "ts"); // a row times a matrix
@@ -389,7 +396,10 @@ Deno.test("bad input: shapes, lengths, types, settings", () => {
     () => gemm(a, a, new Float64Array(3), 2, 3, 2),
     /out must be a Float64Array of at least 4/,
   );
-  assert.throws(() => configureKernels({ backend: "gpu" as "ts" }), /backend must be "auto"/);
+  assert.throws(
+    () => configureKernels({ backend: "gpu" as "ts" }),
+    /backend must be "auto", "blas", "wasm" or "ts", got gpu/,
+  );
   assert.throws(() => configureKernels({ variant: "avx" as "simd" }), /variant must be "auto"/);
   assert.throws(
     () => configureKernels({ threads: 1.5 }),

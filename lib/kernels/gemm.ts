@@ -1,20 +1,25 @@
 /**
  * The fast path for dense products. Every matrix product in the library goes through the three
  * functions here (`matmul`, `matmulTA` and `matmulTB` in matrix.ts call them), which pick a
- * kernel by size:
+ * kernel by backend and size:
  *
- * - small products (m·k·n below `minWasmWork`, a single row times a matrix, an outer product):
- *   the readable TypeScript loops of `reference.ts`;
- * - larger ones: the WebAssembly SIMD kernel of `gemm.wat` (packing + 6×4 register tiles, fused
- *   multiply-add where relaxed SIMD is available), on the calling thread;
- * - from `minParallelWork` on: the same kernel on the caller plus a pool of workers sharing its
- *   memory. The pool starts by itself on the first such product (that product and any until the
- *   workers are warm run on the caller alone); `initKernels()` starts it and waits for it.
+ * - the system BLAS (`blas.ts`: OpenBLAS, MKL, Accelerate… through `Deno.dlopen`, called on the
+ *   arrays in place) when one is found, from `minBlasWork` on; below it the readable TypeScript
+ *   loops of `reference.ts`;
+ * - without a BLAS (none installed, or no `--allow-ffi`, as for graded code): the TypeScript loops
+ *   for small products (m·k·n below `minWasmWork`, a single row times a matrix, an outer
+ *   product), else the WebAssembly SIMD kernel of `gemm.wat` (packing + 6×4 register tiles, fused
+ *   multiply-add where relaxed SIMD is available) on the calling thread, and from
+ *   `minParallelWork` on the same kernel on the caller plus a pool of workers sharing its memory.
+ *   The pool starts by itself on the first such product; `initKernels()` starts it and waits.
  *
- * Without WebAssembly SIMD, shared memory or workers, or for operands beyond the 2 GiB of
- * WebAssembly memory, the library falls back (to the TypeScript kernel, or to one thread) with
- * the same results to ~1e-12 relative. Results never depend on the number of threads: each output
- * entry is one running sum over k in order, and threads only split the rows or columns of C.
+ * The BLAS is searched for once, on the first product or `kernelInfo()`. `configureKernels({
+ * backend })` or the environment variable `CS231N_BACKEND` (`auto`, `blas`, `wasm`, `ts`) force one
+ * backend. Without WebAssembly SIMD, shared memory or workers, or for operands beyond the 2 GiB of
+ * WebAssembly memory, the library falls back (to the TypeScript kernel, or to one thread). Every
+ * backend agrees with the TypeScript loops to ~1e-12 relative, and a backend gives the same bits
+ * for the same inputs; WebAssembly results never depend on the number of threads (each output
+ * entry is one running sum over k in order, threads only split the rows or columns of C).
  *
  * All arrays are row-major `Float64Array`s; `out` is overwritten (not accumulated into).
  *
@@ -32,88 +37,27 @@ import { WorkerPool } from "./pool.ts";
 import { gemmReference, gemmTAReference, gemmTBReference } from "./reference.ts";
 import { WasmGemm } from "./engine.ts";
 import { loadWasmKernel, type WasmVariant } from "./wasm.ts";
+import { type Blas, type BlasSearch, findBlas } from "./blas.ts";
+import {
+  backendFromEnv,
+  checkKernelOptions,
+  KERNEL_DEFAULTS,
+  type KernelBackend,
+  type KernelInfo,
+  type KernelOptions,
+} from "./settings.ts";
 
-/**
- * Which kernels may run: `auto` picks by size, `wasm` forces WebAssembly, `ts` TypeScript.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { configureKernels, type KernelBackend } from "./gemm.ts";
- * const backend: KernelBackend = configureKernels().backend;
- * assert(["auto", "wasm", "ts"].includes(backend));
- * ```
- */
-export type KernelBackend = "auto" | "wasm" | "ts";
-
-/**
- * Settings of the kernel dispatcher (see `configureKernels`).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { configureKernels, type KernelOptions } from "./gemm.ts";
- * const before = configureKernels();
- * const options: KernelOptions = { minWasmWork: 8 ** 3 };
- * assert.equal(configureKernels(options).minWasmWork, 512);
- * configureKernels({ minWasmWork: before.minWasmWork });
- * ```
- */
-export interface KernelOptions {
-  /** `auto` (default): TypeScript below `minWasmWork`, WebAssembly above; or force one. */
-  backend?: KernelBackend;
-  /** Which WebAssembly build: `auto` (default) prefers relaxed SIMD when the engine has it. */
-  variant?: WasmVariant | "auto";
-  /** Threads per product, the caller included (default: the number of CPU cores). */
-  threads?: number;
-  /** m·k·n below which the TypeScript kernel runs (backend `auto`). */
-  minWasmWork?: number;
-  /** m·k·n below which no worker is woken. */
-  minParallelWork?: number;
-}
-
-/**
- * What the dispatcher does now (see `kernelInfo`).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { kernelInfo, type KernelInfo } from "./gemm.ts";
- * const info: KernelInfo = kernelInfo();
- * assert(info.workersReady <= info.workers);
- * ```
- */
-export interface KernelInfo {
-  /** The configured backend. */
-  backend: KernelBackend;
-  /** The WebAssembly build in use; null with backend "ts" or without WebAssembly SIMD. */
-  variant: WasmVariant | null;
-  /** Threads per large product, the caller included. */
-  threads: number;
-  /** Workers started (threads − 1 once the pool runs, else 0). */
-  workers: number;
-  /** Workers warm and in use. */
-  workersReady: number;
-  /** m·k·n below which the TypeScript kernel runs. */
-  minWasmWork: number;
-  /** m·k·n below which no worker is woken. */
-  minParallelWork: number;
-}
-
-/**
- * Measured on a 2-core x86-64 (tools/bench.ts, section "thresholds"): WebAssembly beats the
- * TypeScript loops from about 16³, except for a row vector times a matrix and an outer product
- * (copying into WebAssembly memory costs as much as the product), and waking a worker pays from
- * about 100³.
- */
-const DEFAULTS = { minWasmWork: 16 ** 3, minParallelWork: 100 ** 3 };
+export type { KernelBackend, KernelInfo, KernelOptions } from "./settings.ts";
 
 const state = {
-  backend: "auto" as KernelBackend,
+  backend: undefined as KernelBackend | undefined, // undefined: CS231N_BACKEND, else "auto"
   variant: "auto" as WasmVariant | "auto",
   threads: defaultThreads(),
-  minWasmWork: DEFAULTS.minWasmWork,
-  minParallelWork: DEFAULTS.minParallelWork,
+  threadsSet: false, // the BLAS keeps its own thread count until threads is configured
+  minBlasWork: KERNEL_DEFAULTS.minBlasWork as number,
+  minWasmWork: KERNEL_DEFAULTS.minWasmWork as number,
+  minParallelWork: KERNEL_DEFAULTS.minParallelWork as number,
+  blas: undefined as BlasSearch | undefined, // undefined: not searched yet
   engine: undefined as WasmGemm | null | undefined, // undefined: not tried yet
   pool: null as WorkerPool | null,
   poolFailed: false,
@@ -231,8 +175,16 @@ function dispatch(
     return;
   }
   const work = m * k * n;
+  const backend = currentBackend();
+  if (backend === "blas" || (backend === "auto" && work >= state.minBlasWork)) {
+    const blas = getBlas();
+    if (blas !== null && blas.fits(m, k, n)) {
+      blas.product(a, b, out, m, k, n, transA, transB);
+      return;
+    }
+  }
   const small = work < state.minWasmWork || m === 1 || k === 1; // a row, or an outer product
-  const engine = state.backend === "ts" || (state.backend === "auto" && small) ? null : getEngine();
+  const engine = backend === "ts" || (backend === "auto" && small) ? null : getEngine();
   if (engine === null || !engine.fits(m, k, n)) {
     if (transA) gemmTAReference(a, b, out, m, k, n);
     else if (transB) gemmTBReference(a, b, out, m, k, n);
@@ -241,6 +193,20 @@ function dispatch(
   }
   const pool = work >= state.minParallelWork ? getPool(engine) : null;
   engine.product(a, b, out, m, k, n, transA, transB, pool ?? undefined, engine.threads);
+}
+
+/** The configured backend: set by configureKernels, else CS231N_BACKEND, else auto. */
+function currentBackend(): KernelBackend {
+  return state.backend ??= backendFromEnv() ?? "auto";
+}
+
+/** The BLAS, searched for once (null when none is found or the backend is wasm or ts). */
+function getBlas(): Blas | null {
+  if (state.blas === undefined) {
+    state.blas = findBlas();
+    if (state.blas.blas && state.threadsSet) state.blas.blas.setThreads(state.threads);
+  }
+  return state.blas.blas;
 }
 
 function getEngine(): WasmGemm | null {
@@ -264,7 +230,8 @@ function getPool(engine: WasmGemm): WorkerPool | null {
 
 /**
  * Changes the dispatcher's settings (only those given) and returns the new state. Changing the
- * build or the thread count stops the current worker pool; a new one starts when needed.
+ * build or the thread count stops the current worker pool; a new one starts when needed. Asking
+ * for backend "blas" when no CBLAS library can be opened throws, saying why.
  *
  * @example
  * ```ts
@@ -277,24 +244,12 @@ function getPool(engine: WasmGemm): WorkerPool | null {
  * ```
  */
 export function configureKernels(options: KernelOptions = {}): KernelInfo {
-  const { backend, variant, threads, minWasmWork, minParallelWork } = options;
-  if (backend !== undefined && !["auto", "wasm", "ts"].includes(backend)) {
-    throw new RangeError(
-      `configureKernels: backend must be "auto", "wasm" or "ts", got ${backend}`,
+  checkKernelOptions(options);
+  const { backend, variant, threads, minBlasWork, minWasmWork, minParallelWork } = options;
+  if (backend === "blas" && getBlas() === null) {
+    throw new Error(
+      `configureKernels: backend "blas" needs a CBLAS library: ${state.blas!.reason}`,
     );
-  }
-  if (variant !== undefined && !["auto", "relaxed-simd", "simd"].includes(variant)) {
-    throw new RangeError(
-      `configureKernels: variant must be "auto", "relaxed-simd" or "simd", got ${variant}`,
-    );
-  }
-  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 64)) {
-    throw new RangeError(`configureKernels: threads must be an integer in [1, 64], got ${threads}`);
-  }
-  for (const [name, v] of [["minWasmWork", minWasmWork], ["minParallelWork", minParallelWork]]) {
-    if (v !== undefined && !(typeof v === "number" && v >= 0)) {
-      throw new RangeError(`configureKernels: ${name} must be a number ≥ 0, got ${v}`);
-    }
   }
   const rebuild = (variant !== undefined && variant !== state.variant) ||
     (threads !== undefined && threads !== state.threads);
@@ -306,14 +261,20 @@ export function configureKernels(options: KernelOptions = {}): KernelInfo {
   }
   if (backend !== undefined) state.backend = backend;
   if (variant !== undefined) state.variant = variant;
-  if (threads !== undefined) state.threads = threads;
+  if (threads !== undefined) {
+    state.threads = threads;
+    state.threadsSet = true;
+    state.blas?.blas?.setThreads(threads);
+  }
+  if (minBlasWork !== undefined) state.minBlasWork = minBlasWork;
   if (minWasmWork !== undefined) state.minWasmWork = minWasmWork;
   if (minParallelWork !== undefined) state.minParallelWork = minParallelWork;
   return kernelInfo();
 }
 
 /**
- * The dispatcher's current state: backend, WebAssembly build, threads and thresholds.
+ * The dispatcher's current state: backend, the BLAS found (or why none), the WebAssembly build,
+ * threads and thresholds. The first call searches for the BLAS (once per process).
  *
  * @example
  * ```ts
@@ -321,36 +282,53 @@ export function configureKernels(options: KernelOptions = {}): KernelInfo {
  * import { kernelInfo } from "./gemm.ts";
  * const info = kernelInfo();
  * assert(info.threads >= 1 && info.minWasmWork <= info.minParallelWork);
+ * assert(info.blasLibrary !== null || info.blasNote !== "");
  * ```
  */
 export function kernelInfo(): KernelInfo {
-  const engine = state.backend === "ts" ? null : getEngine();
+  const backend = currentBackend();
+  const found = getBlas();
+  const blas = backend === "auto" || backend === "blas" ? found : null;
+  const engine = backend === "ts" ? null : getEngine();
   return {
-    backend: state.backend,
+    backend,
+    active: blas ? "blas" : engine ? "wasm" : "ts",
+    blasLibrary: found?.library ?? null,
+    blasVendor: found?.vendor ?? null,
+    blasNote: found ? "" : state.blas!.reason,
     variant: engine?.kernel.variant ?? null,
     threads: state.threads,
     workers: state.pool?.size ?? 0,
     workersReady: state.pool?.ready ?? 0,
+    minBlasWork: state.minBlasWork,
     minWasmWork: state.minWasmWork,
     minParallelWork: state.minParallelWork,
   };
 }
 
 /**
- * Applies `options`, compiles the kernel, starts the worker pool (when threads > 1) and waits
- * until every worker is warm: call it before timing anything.
+ * Applies `options` and readies the backend: finds the BLAS and runs one product on it, or
+ * compiles the WebAssembly kernel, starts its worker pool (when threads > 1) and waits until every
+ * worker is warm. Call it before timing anything.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { initKernels, shutdownKernels } from "./gemm.ts";
- * const info = await initKernels({ threads: 2 });
+ * const info = await initKernels({ backend: "wasm", threads: 2 });
  * assert(info.variant === null || info.workersReady === 1);
  * await shutdownKernels();
  * ```
  */
 export async function initKernels(options: KernelOptions = {}): Promise<KernelInfo> {
   configureKernels(options);
+  const backend = currentBackend();
+  const blas = backend === "auto" || backend === "blas" ? getBlas() : null;
+  if (blas) {
+    const a = new Float64Array(64 * 64).fill(1), out = new Float64Array(64 * 64);
+    blas.product(a, a, out, 64, 64, 64); // wakes the library's own threads
+    return kernelInfo();
+  }
   const engine = getEngine();
   const pool = engine ? getPool(engine) : null;
   if (pool) await pool.whenReady();
@@ -358,8 +336,9 @@ export async function initKernels(options: KernelOptions = {}): Promise<KernelIn
 }
 
 /**
- * Stops the worker pool and frees the WebAssembly memory; the next product starts afresh.
- * Not needed before exiting (the workers never keep the process alive).
+ * Stops the worker pool and frees the WebAssembly memory; the next product starts afresh (the
+ * BLAS, once found, stays open). Not needed before exiting (the workers never keep the process
+ * alive).
  *
  * @example
  * ```ts
