@@ -39,7 +39,7 @@ const lessons = await listNotebooks();
 const notebooks = [...lessons, SMOKE];
 const setup = await prepare();
 
-async function prepare(): Promise<{ jupyter: string; kernel: KernelJson } | { reason: string }> {
+async function prepare(): Promise<{ jupyter: string; kernel: KernelJson; dir: string } | { reason: string }> {
   const jupyter = await findJupyter();
   if (!jupyter) {
     return {
@@ -51,8 +51,8 @@ async function prepare(): Promise<{ jupyter: string; kernel: KernelJson } | { re
     return { reason: `${jupyter} has no nbconvert (install jupyter-nbconvert python3-nbclient)` };
   }
   try {
-    const { kernel } = await installKernelspec({ jupyter });
-    return { jupyter, kernel };
+    const { kernel, dir } = await installKernelspec({ jupyter });
+    return { jupyter, kernel, dir };
   } catch (e) {
     return { reason: `cannot install the Deno kernelspec: ${e instanceof Error ? e.message : e}` };
   }
@@ -185,12 +185,20 @@ function checkSmokeOutputs(nb: Notebook): void {
 // ---- the harness catches what it should -------------------------------------------------------
 
 Deno.test({
-  name: "kernelspec: patched for the running Deno with NO_COLOR and message interrupts",
+  name: "kernelspec: the running Deno behind the stop_on_error relay, NO_COLOR, message interrupts",
   ignore,
   fn: () => {
     const kernel = ready!.kernel;
-    assert.equal(kernel.argv[0], Deno.execPath());
-    assert.deepEqual(kernel.argv.slice(1, 3), ["jupyter", "--kernel"]);
+    const shim = join(ready!.dir, "kernel_shim.js");
+    assert.deepEqual(kernel.argv.slice(0, 5), [
+      Deno.execPath(),
+      "run",
+      "--allow-all",
+      "--no-config",
+      shim,
+    ]);
+    assert.deepEqual(kernel.argv.slice(5, 8), [Deno.execPath(), "jupyter", "--kernel"]);
+    assert.ok(Deno.statSync(shim).size > 0, "the relay is bundled next to kernel.json");
     assert.equal(kernel.interrupt_mode, "message");
     assert.equal(kernel.env?.NO_COLOR, KERNEL_ENV.NO_COLOR);
   },

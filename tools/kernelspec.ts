@@ -6,8 +6,10 @@
  * JupyterLab), then PATH. `installKernelspec` runs `deno jupyter --install --force` with the given
  * Deno (default `Deno.execPath()`; `deno task lab` passes a copy outside npx's cache, see
  * deno_path.ts), then patches kernel.json: `env.NO_COLOR = "1"` (plain `text/plain` results, no
- * ANSI colours) and `interrupt_mode: "message"` (an interrupt stops the cell instead of killing the
- * kernel).
+ * ANSI colours), `interrupt_mode: "message"` (an interrupt stops the cell instead of killing the
+ * kernel), and the kernel command wrapped in the relay `kernel_shim.ts` (bundled into the
+ * kernelspec directory as `kernel_shim.js`, so the kernel does not depend on this checkout), which
+ * gives Deno's kernel `stop_on_error`: Run All stops at the first failing cell.
  *
  * @example
  * ```ts
@@ -112,7 +114,9 @@ export const KERNEL_ENV: Readonly<Record<string, string>> = {
 
 /**
  * The kernelspec with our settings applied: `argv[0]` = `denoPath`, `KERNEL_ENV` merged into
- * `env`, `interrupt_mode: "message"`. Pure; the input is not modified.
+ * `env`, `interrupt_mode: "message"`; with `shim` (the bundled relay's path) the kernel command runs
+ * behind it: `denoPath run --allow-all --no-config <shim> denoPath jupyter …`. Pure; the input is
+ * not modified.
  *
  * @example
  * ```ts
@@ -121,17 +125,20 @@ export const KERNEL_ENV: Readonly<Record<string, string>> = {
  * const k = patchKernelJson({ argv: ["x", "jupyter"], display_name: "D", env: { A: "1" } }, "/d");
  * assert.deepEqual(k.argv, ["/d", "jupyter"]);
  * assert.deepEqual(k.env, { A: "1", NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" });
+ * const s = patchKernelJson({ argv: ["x", "jupyter"], display_name: "D" }, "/d", "/k/kernel_shim.js");
+ * assert.deepEqual(s.argv, ["/d", "run", "--allow-all", "--no-config", "/k/kernel_shim.js", "/d", "jupyter"]);
  * ```
  */
-export function patchKernelJson(kernel: KernelJson, denoPath: string): KernelJson {
+export function patchKernelJson(kernel: KernelJson, denoPath: string, shim?: string): KernelJson {
   if (!Array.isArray(kernel.argv) || kernel.argv.length === 0) {
     throw new TypeError(
       `kernel.json: argv must be a non-empty array, got ${JSON.stringify(kernel.argv)}`,
     );
   }
+  const command = [denoPath, ...kernel.argv.slice(1)];
   return {
     ...kernel,
-    argv: [denoPath, ...kernel.argv.slice(1)],
+    argv: shim ? [denoPath, "run", "--allow-all", "--no-config", shim, ...command] : command,
     env: { ...kernel.env, ...KERNEL_ENV },
     interrupt_mode: "message",
   };
@@ -242,10 +249,17 @@ export async function installKernelspec(
     jupyter?: string | null;
   } = {},
 ): Promise<InstalledKernelspec> {
+  const shim = await bundleShim(denoPath);
   const existing = await findKernelspec(name, jupyter ?? null);
   if (existing) {
     const current = await readKernelJson(existing);
-    if (current && isPatched(current, denoPath)) return { dir: existing, kernel: current };
+    if (current && isPatched(current, denoPath, join(existing, SHIM_FILE))) {
+      if (await sameBytes(join(existing, SHIM_FILE), shim)) {
+        return { dir: existing, kernel: current };
+      }
+      await writeAtomic(join(existing, SHIM_FILE), shim);
+      return { dir: existing, kernel: current };
+    }
   }
   const args = ["jupyter", "--install", "--force", "--name", name];
   const res = await run(denoPath, args, { env: { NO_COLOR: "1" } });
@@ -259,12 +273,52 @@ export async function installKernelspec(
   }
   const kernel = await readKernelJson(dir);
   if (!kernel) throw new Error(`kernelspec: ${join(dir, "kernel.json")} is missing or not JSON`);
-  const patched = patchKernelJson(kernel, denoPath);
-  const file = join(dir, "kernel.json");
-  const tmp = `${file}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-  await Deno.writeTextFile(tmp, JSON.stringify(patched, null, 2) + "\n");
-  await Deno.rename(tmp, file); // atomic: a kernel starting meanwhile never reads half a file
+  const patched = patchKernelJson(kernel, denoPath, join(dir, SHIM_FILE));
+  await writeAtomic(join(dir, SHIM_FILE), shim);
+  await writeAtomic(join(dir, "kernel.json"), ENC.encode(JSON.stringify(patched, null, 2) + "\n"));
   return { dir, kernel: patched };
+}
+
+/** The relay's file name inside the kernelspec directory. */
+const SHIM_FILE = "kernel_shim.js";
+const ENC = new TextEncoder();
+
+/** `tools/kernel_shim.ts` and its imports as one JavaScript file (`deno bundle`). */
+async function bundleShim(denoPath: string): Promise<Uint8Array> {
+  const out = await Deno.makeTempFile({ prefix: "kernel_shim-", suffix: ".js" });
+  try {
+    const res = await run(denoPath, [
+      "bundle",
+      "--platform",
+      "deno",
+      "--quiet",
+      "-o",
+      out,
+      join(REPO_ROOT, "tools", "kernel_shim.ts"),
+    ]);
+    if (res.code !== 0) {
+      throw new Error(`kernelspec: bundling kernel_shim.ts failed:\n${res.output}`);
+    }
+    return await Deno.readFile(out);
+  } finally {
+    await Deno.remove(out).catch(() => {});
+  }
+}
+
+/** Writes through a temporary file and a rename: a kernel starting meanwhile never reads half. */
+async function writeAtomic(file: string, bytes: Uint8Array): Promise<void> {
+  const tmp = `${file}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+  await Deno.writeFile(tmp, bytes);
+  await Deno.rename(tmp, file);
+}
+
+async function sameBytes(file: string, bytes: Uint8Array): Promise<boolean> {
+  try {
+    const have = await Deno.readFile(file);
+    return have.length === bytes.length && have.every((b, i) => b === bytes[i]);
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -311,8 +365,14 @@ async function jupyterDataDirs(jupyter: string | null): Promise<string[]> {
   return [join(Deno.env.get("XDG_DATA_HOME") ?? join(home, ".local", "share"), "jupyter")];
 }
 
-function isPatched(kernel: KernelJson, denoPath: string): boolean {
-  return kernel.argv?.[0] === denoPath && kernel.interrupt_mode === "message" &&
+function isPatched(kernel: KernelJson, denoPath: string, shim: string): boolean {
+  const expected = patchKernelJson(
+    { ...kernel, argv: [denoPath, "jupyter", "--kernel", "--conn", "{connection_file}"] },
+    denoPath,
+    shim,
+  ).argv;
+  return JSON.stringify(kernel.argv) === JSON.stringify(expected) &&
+    kernel.interrupt_mode === "message" &&
     Object.entries(KERNEL_ENV).every(([k, v]) => kernel.env?.[k] === v);
 }
 

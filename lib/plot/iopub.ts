@@ -29,9 +29,11 @@
  * @module
  */
 
-const ENC = new TextEncoder();
+import { DELIMITER, FrameReader, writeAll, zmtpFrame, zmtpGreeting, zmtpReady } from "./zmtp.ts";
+
+export { zmtpFrame } from "./zmtp.ts";
+
 const DEC = new TextDecoder();
-const DELIMITER = "<IDS|MSG>";
 
 /**
  * The connection file named on a kernel's command line (`--conn <file>` or `--conn=<file>`), or
@@ -104,90 +106,6 @@ export function iopubAddress(info: Record<string, unknown>): { hostname: string;
 }
 
 /**
- * One ZMTP frame on the wire: flags (bit 0 more, bit 1 long size, bit 2 command), size, body.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { zmtpFrame } from "./iopub.ts";
- * assert.deepEqual([...zmtpFrame(new Uint8Array([1]), false)], [0, 1, 1]);
- * assert.equal(zmtpFrame(new Uint8Array(300), true)[0], 0x03);
- * ```
- */
-export function zmtpFrame(body: Uint8Array, more: boolean, command = false): Uint8Array {
-  const long = body.length > 255;
-  const head = long ? 9 : 2;
-  const out = new Uint8Array(head + body.length);
-  out[0] = (more ? 1 : 0) | (long ? 2 : 0) | (command ? 4 : 0);
-  if (long) new DataView(out.buffer).setBigUint64(1, BigInt(body.length));
-  else out[1] = body.length;
-  out.set(body, head);
-  return out;
-}
-
-/** The 64-byte ZMTP 3.0 greeting with the NULL mechanism, as a client (as-server = 0). */
-function greeting(): Uint8Array {
-  const g = new Uint8Array(64);
-  g[0] = 0xff;
-  g[9] = 0x7f;
-  g[10] = 3; // version 3.0
-  g.set(ENC.encode("NULL"), 12);
-  return g;
-}
-
-/** The NULL mechanism's READY command announcing a SUB socket. */
-function readySub(): Uint8Array {
-  const name = ENC.encode("READY");
-  const key = ENC.encode("Socket-Type");
-  const value = ENC.encode("SUB");
-  const body = new Uint8Array(1 + name.length + 1 + key.length + 4 + value.length);
-  let o = 0;
-  body[o++] = name.length;
-  body.set(name, o);
-  o += name.length;
-  body[o++] = key.length;
-  body.set(key, o);
-  o += key.length;
-  new DataView(body.buffer).setUint32(o, value.length);
-  body.set(value, o + 4);
-  return zmtpFrame(body, false, true);
-}
-
-/** Buffered reads of exact byte counts from a connection. */
-class Reader {
-  #conn: Deno.Conn;
-  #buf = new Uint8Array(0);
-  #chunk = new Uint8Array(1 << 16);
-
-  constructor(conn: Deno.Conn) {
-    this.#conn = conn;
-  }
-
-  async exact(n: number): Promise<Uint8Array> {
-    while (this.#buf.length < n) {
-      const got = await this.#conn.read(this.#chunk);
-      if (got === null) throw new Error("IOPub connection closed");
-      const next = new Uint8Array(this.#buf.length + got);
-      next.set(this.#buf);
-      next.set(this.#chunk.subarray(0, got), this.#buf.length);
-      this.#buf = next;
-    }
-    const out = this.#buf.slice(0, n);
-    this.#buf = this.#buf.subarray(n);
-    return out;
-  }
-
-  /** One frame: its body, whether more frames follow, whether it is a command. */
-  async frame(): Promise<{ body: Uint8Array; more: boolean; command: boolean }> {
-    const [flags] = await this.exact(1);
-    const size = flags & 2
-      ? Number(new DataView((await this.exact(8)).buffer).getBigUint64(0))
-      : (await this.exact(1))[0];
-    return { body: await this.exact(size), more: (flags & 1) !== 0, command: (flags & 4) !== 0 };
-  }
-}
-
-/**
  * A subscription to a kernel's IOPub: `expect(marker)` resolves once a message whose content
  * contains `marker` has been published (or `false` after `timeoutMs`).
  *
@@ -211,11 +129,11 @@ export class IopubListener {
   /** Connects, completes the ZMTP handshake as a SUB socket and subscribes to every message. */
   static async connect(address: { hostname: string; port: number }): Promise<IopubListener> {
     const conn = await Deno.connect({ ...address, transport: "tcp" });
-    const reader = new Reader(conn);
+    const reader = new FrameReader(conn);
     try {
-      await writeAll(conn, greeting());
+      await writeAll(conn, zmtpGreeting());
       await reader.exact(64);
-      await writeAll(conn, readySub());
+      await writeAll(conn, zmtpReady("SUB"));
       const ready = await reader.frame();
       if (!ready.command) throw new Error("IOPub: expected the publisher's READY command");
       await writeAll(conn, zmtpFrame(new Uint8Array([1]), false)); // subscribe to everything
@@ -258,7 +176,7 @@ export class IopubListener {
   }
 
   /** Reads messages for as long as the connection lives; each one may settle a waiter. */
-  async #pump(reader: Reader): Promise<void> {
+  async #pump(reader: FrameReader): Promise<void> {
     try {
       while (!this.#closed) {
         const frames: Uint8Array[] = [];
@@ -277,6 +195,7 @@ export class IopubListener {
   }
 
   #settle(frames: Uint8Array[]): void {
+    // the raw content part (no JSON parse: an output may be a 300 kB PNG)
     const at = frames.findIndex((f) =>
       f.length === DELIMITER.length && DEC.decode(f) === DELIMITER
     );
@@ -285,8 +204,4 @@ export class IopubListener {
       if (content.includes(marker)) finish(true);
     }
   }
-}
-
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  for (let off = 0; off < bytes.length;) off += await conn.write(bytes.subarray(off));
 }
