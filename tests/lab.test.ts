@@ -201,9 +201,8 @@ Deno.test({
   ignore: posixOnly,
   fn: async () => {
     const tmp = await Deno.makeTempDir();
-    const saved = Deno.env.get("JUPYTER");
     try {
-      Deno.env.delete("JUPYTER");
+      // $JUPYTER is passed, not set: tests run in parallel and share the environment.
       const jupyter = venvBin(join(tmp, ".venv"), "jupyter");
       await Deno.mkdir(join(tmp, ".venv", "bin"), { recursive: true });
       await Deno.writeTextFile(
@@ -211,17 +210,13 @@ Deno.test({
         '#!/bin/sh\ncase "$1" in --version|lab) exit 0;; esac\nexit 1\n',
       );
       await Deno.chmod(jupyter, 0o755);
-      assert.equal(await findJupyter({ venvDir: join(tmp, ".venv") }), jupyter);
-      assert.equal(await findJupyter({ venvDir: join(tmp, ".venv"), need: "lab" }), jupyter);
-      assert.notEqual(
-        await findJupyter({ venvDir: join(tmp, ".venv"), need: "notebook" }),
-        jupyter,
-      );
-      Deno.env.set("JUPYTER", "/no/such/jupyter");
-      assert.equal(await findJupyter({ venvDir: join(tmp, ".venv") }), null);
+      const venvDir = join(tmp, ".venv");
+      assert.equal(await findJupyter({ venvDir, envJupyter: null }), jupyter);
+      assert.equal(await findJupyter({ venvDir, need: "lab", envJupyter: null }), jupyter);
+      assert.notEqual(await findJupyter({ venvDir, need: "notebook", envJupyter: null }), jupyter);
+      assert.equal(await findJupyter({ venvDir, envJupyter: "/no/such/jupyter" }), null);
+      assert.equal(await findJupyter({ venvDir: "/no/such/venv", envJupyter: jupyter }), jupyter);
     } finally {
-      if (saved === undefined) Deno.env.delete("JUPYTER");
-      else Deno.env.set("JUPYTER", saved);
       await Deno.remove(tmp, { recursive: true });
     }
   },

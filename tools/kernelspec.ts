@@ -202,11 +202,16 @@ export async function jupyterCandidates(
  * ```
  */
 export async function findJupyter(
-  { venvDir, need }: { venvDir?: string; need?: string } = {},
+  { venvDir, need, envJupyter }: {
+    venvDir?: string;
+    need?: string;
+    /** Instead of `$JUPYTER` (null: as if unset); for tests, which must not change the env. */
+    envJupyter?: string | null;
+  } = {},
 ): Promise<string | null> {
   const works = async (c: string) =>
     need ? await hasSubcommand(c, need) : (await run(c, ["--version"])).code === 0;
-  const fromEnv = Deno.env.get("JUPYTER");
+  const fromEnv = envJupyter === undefined ? Deno.env.get("JUPYTER") : envJupyter;
   if (fromEnv) return (await works(fromEnv)) ? fromEnv : null;
   for (const candidate of await jupyterCandidates({ venvDir })) {
     if (await works(candidate)) return candidate;

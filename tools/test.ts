@@ -1,8 +1,12 @@
 /**
  * `deno task test`: the one test command (README and CI run exactly this).
  *
- * 1. `deno test` over the unit/integration tests in tests/ and the `@example` blocks of lib/,
- *    grader/ and tools/ (`--doc`), with coverage and a JUnit report (build/junit.xml);
+ * 1. `deno test --parallel` (one worker per CPU, `DENO_JOBS` to change it) over the
+ *    unit/integration tests in tests/ and the `@example` blocks of lib/, grader/ and tools/
+ *    (`--doc`), with coverage and a JUnit report (build/junit.xml). Each test file and each
+ *    example runs in its own isolate, so the ~560 examples cost minutes of start-up alone; two
+ *    workers halve that and let the long browser and notebook tests overlap. The Deno kernelspec is
+ *    installed first, once, so no test re-installs it while another test's kernel starts;
  * 2. line coverage of lib/ from that run (build/coverage.lcov), which must be ≥ 90%;
  * 3. `deno fmt --check` and `deno lint` over the repository, one test each (the offending files
  *    are listed when they fail);
@@ -26,11 +30,13 @@ async function main(): Promise<number> {
   await Deno.remove(junit).catch(() => {});
   await Deno.mkdir(build, { recursive: true });
 
+  await prepareKernelspec();
   const started = performance.now();
   const test = await new Deno.Command(deno, {
     args: [
       "test",
       "-A",
+      "--parallel",
       "--doc",
       `--coverage=${covDir}`,
       `--junit-path=${junit}`,
@@ -104,6 +110,19 @@ async function main(): Promise<number> {
   }
   console.log(`${passed} passed, ${failed} failed`);
   return failed === 0 && test.code === 0 ? 0 : 1;
+}
+
+/** Installs (or refreshes) the Deno kernelspec when Jupyter is there; the tests report otherwise. */
+async function prepareKernelspec(): Promise<void> {
+  const { findJupyter, installKernelspec } = await import("./kernelspec.ts");
+  const jupyter = await findJupyter();
+  if (!jupyter) return;
+  try {
+    const { dir } = await installKernelspec({ jupyter });
+    console.log(`Deno kernelspec: ${dir}`);
+  } catch (e) {
+    console.log(`Deno kernelspec not installed (the notebook tests will say why): ${e}`);
+  }
 }
 
 // Guarded: `deno test --doc tools/` loads this module and must not start a second test run.
