@@ -24,7 +24,7 @@
  */
 import assert from "node:assert/strict";
 import { basename, dirname, join, relative } from "node:path";
-import { findJupyter, installKernelspec, REPO_ROOT } from "../tools/kernelspec.ts";
+import { findJupyter, REPO_ROOT } from "../tools/kernelspec.ts";
 import {
   executeNotebook,
   formatProblems,
@@ -40,11 +40,11 @@ import {
   CI,
   displayCells,
   ERROR_MIMES,
-  findChromium,
   formatFindings,
   launchChromium,
   makeRepoTempDir,
   pictureOutputs,
+  prepareBrowserTest,
   type ShownCell,
 } from "./browser_jupyter.ts";
 import {
@@ -61,25 +61,14 @@ import type { Page } from "puppeteer-core";
 /** The lesson whose student edition and executed (untrusted) copy are checked. */
 const LESSON_01 = "01-nearest-neighbor";
 
-async function prepare(): Promise<{ jupyter: string; chromium: string } | { reason: string }> {
-  const chromium = findChromium();
-  if (!chromium) return { reason: "Chromium not found (install: apt-get install chromium)" };
-  const jupyter = await findJupyter({ need: "lab" });
-  if (!jupyter) {
-    return {
-      reason: "JupyterLab not found ($JUPYTER, .venv/ or PATH: no jupyter with `lab`; " +
-        "`deno task lab` installs it into .venv/)",
-    };
-  }
-  try {
-    await installKernelspec({ jupyter });
-  } catch (e) {
-    return { reason: `cannot install the Deno kernelspec: ${e instanceof Error ? e.message : e}` };
-  }
-  return { jupyter, chromium };
+async function findLab(): Promise<string | { reason: string }> {
+  return await findJupyter({ need: "lab" }) ?? {
+    reason: "JupyterLab not found ($JUPYTER, .venv/ or PATH: no jupyter with `lab`; " +
+      "`deno task lab` installs it into .venv/)",
+  };
 }
 
-const setup = await prepare();
+const setup = await prepareBrowserTest(findLab);
 const ready = "jupyter" in setup ? setup : null;
 const skipReason = "reason" in setup ? setup.reason : "";
 if (!ready && !CI) console.log(`browser test ignored: ${skipReason}`);

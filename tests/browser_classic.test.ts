@@ -14,16 +14,16 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { installKernelspec, jupyterCandidates, REPO_ROOT, run } from "../tools/kernelspec.ts";
+import { jupyterCandidates, REPO_ROOT, run } from "../tools/kernelspec.ts";
 import { readNotebook } from "../tools/notebooks.ts";
 import {
   ARTIFACTS,
   checkDisplays,
   CI,
-  findChromium,
   formatFindings,
   IN_PAGE_PICTURES,
   launchChromium,
+  prepareBrowserTest,
   type ShownCell,
   startJupyter,
 } from "./browser_jupyter.ts";
@@ -59,20 +59,7 @@ async function findClassic(): Promise<string | { reason: string }> {
   };
 }
 
-async function prepare(): Promise<{ jupyter: string; chromium: string } | { reason: string }> {
-  const chromium = findChromium();
-  if (!chromium) return { reason: "Chromium not found (install: apt-get install chromium)" };
-  const jupyter = await findClassic();
-  if (typeof jupyter !== "string") return jupyter;
-  try {
-    await installKernelspec({ jupyter });
-  } catch (e) {
-    return { reason: `cannot install the Deno kernelspec: ${e instanceof Error ? e.message : e}` };
-  }
-  return { jupyter, chromium };
-}
-
-const setup = await prepare();
+const setup = await prepareBrowserTest(findClassic);
 const ready = "jupyter" in setup ? setup : null;
 const skipReason = "reason" in setup ? setup.reason : "";
 if (!ready && !CI) console.log(`classic browser test ignored: ${skipReason}`);

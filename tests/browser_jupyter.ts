@@ -14,7 +14,7 @@
  */
 import { delimiter, join } from "node:path";
 import puppeteer, { type Browser } from "puppeteer-core";
-import { REPO_ROOT } from "../tools/kernelspec.ts";
+import { installKernelspec, REPO_ROOT } from "../tools/kernelspec.ts";
 import { excerpt, type Notebook, sourceOf } from "../tools/notebooks.ts";
 
 /** True under CI: a browser test that cannot find Jupyter or Chromium fails instead of skipping. */
@@ -74,6 +74,25 @@ export async function launchChromium(
     await Deno.remove(profile, { recursive: true }).catch(() => {});
     throw e;
   }
+}
+
+/**
+ * What a browser test needs, or why it cannot run: Chromium, the Jupyter that `findJupyter` gives
+ * (a path, or the reason there is none) and the Deno kernelspec installed for it.
+ */
+export async function prepareBrowserTest(
+  findJupyter: () => Promise<string | { reason: string }>,
+): Promise<{ jupyter: string; chromium: string } | { reason: string }> {
+  const chromium = findChromium();
+  if (!chromium) return { reason: "Chromium not found (install: apt-get install chromium)" };
+  const jupyter = await findJupyter();
+  if (typeof jupyter !== "string") return jupyter;
+  try {
+    await installKernelspec({ jupyter });
+  } catch (e) {
+    return { reason: `cannot install the Deno kernelspec: ${e instanceof Error ? e.message : e}` };
+  }
+  return { jupyter, chromium };
 }
 
 /**

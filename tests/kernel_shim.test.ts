@@ -4,7 +4,7 @@
  * sends several execute_requests at once, as JupyterLab's Run All does, and reads the replies.
  */
 import assert from "node:assert/strict";
-import { ExecuteQueue, type HeldRequest } from "../tools/kernel_shim.ts";
+import { ExecuteQueue, type HeldRequest } from "../tools/execute_queue.ts";
 import {
   FrameReader,
   jupyterFrames,
