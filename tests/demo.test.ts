@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Page } from "puppeteer-core";
 import { ARTIFACTS, CI, findChromium, launchChromium } from "./browser_jupyter.ts";
-import { serveDemo } from "../tools/demo.ts";
+import { demoEmbed, serveDemo } from "../tools/demo.ts";
 import { Matrix, vstack } from "../lib/matrix.ts";
 import {
   oneVsAllLoss,
@@ -25,7 +25,7 @@ import {
   svmLossFromScores,
   svmLossVectorized,
 } from "../lib/losses/mod.ts";
-import { sgd } from "../lib/optim/update_rules.ts";
+import { adam, sgd, type UpdateConfig } from "../lib/optim/update_rules.ts";
 import { TwoLayerNet } from "../lib/nn/two_layer_net.ts";
 
 const chromium = findChromium();
@@ -226,6 +226,9 @@ Deno.test({
           `W, b after 20 steps differ by ${end.P!.maxAbsDiff(P)}`,
         );
         assertMatchesLib(end, "ww", "after 20 steps");
+        // The loss-surface panel draws the path: the start and one point per step.
+        const path = await page.evaluate(`document.getElementById("surface").dataset.pathLength`);
+        assert.equal(path, "21");
       });
 
       await t.step(
@@ -308,6 +311,17 @@ Deno.test({
           await clickTimes(page, "#step", 15);
           const end = await shown(page);
           assert.ok(end.total < start.total, `net loss ${start.total} → ${end.total}`);
+          // The same 15 Adam steps with the library here give the loss the page shows.
+          const configs: Record<string, UpdateConfig> = {};
+          const params = net.params as unknown as Record<string, Matrix>;
+          for (let i = 0; i < 15; i++) {
+            const { grads } = net.loss(X, y, start.reg);
+            for (const [k, g] of Object.entries(grads) as [string, Matrix][]) {
+              const next = adam(params[k], g, { ...configs[k], learningRate: start.lr });
+              [params[k], configs[k]] = [next.w, next.config];
+            }
+          }
+          assertClose(end.total, net.loss(X, y, start.reg).loss, "net loss after 15 Adam steps");
           await page.screenshot({ path: join(ARTIFACTS, "demo-net.png") });
           await page.select("#mode", "linear");
         },
@@ -321,6 +335,37 @@ Deno.test({
         await page.setViewport({ width: 1280, height: 1000 });
         await page.screenshot({ path: join(ARTIFACTS, "demo.png") });
       });
+
+      await t.step(
+        "embedded as in a trusted notebook: the page runs and the frame fits it",
+        async () => {
+          const host = await browser.browser.newPage();
+          await host.setViewport({ width: 900, height: 900 });
+          host.on("console", (m) => {
+            if (m.type() === "error" || m.type() === "warn") {
+              problems.push(`embed ${m.type()}: ${m.text()}`);
+            }
+          });
+          host.on("pageerror", (e) => problems.push(`embed page error: ${e}`));
+          host.on("request", (r) => requests.push(r.url()));
+          const { html } = await demoEmbed({ url: server.url });
+          await host.setContent(`<!doctype html><html><body>${html}</body></html>`);
+          const frame = host.frames().find((f) => f !== host.mainFrame());
+          assert.ok(frame, "no iframe");
+          await frame.waitForSelector("html[data-ready=true]", { timeout: 30_000 });
+          const s = await shown(frame as unknown as Page);
+          assertMatchesLib(s, "ww", "embedded page");
+          const height = await frame.evaluate(
+            `Math.ceil(document.body.getBoundingClientRect().height)`,
+          ) as number;
+          await host.waitForFunction(
+            `parseFloat(document.querySelector("iframe").style.height) === ${height + 4}`,
+            { timeout: 10_000 },
+          );
+          await host.screenshot({ path: join(ARTIFACTS, "demo-embed.png") });
+          await host.close();
+        },
+      );
 
       const outside = requests.filter((u) => !u.startsWith(server.url) && !u.startsWith("data:"));
       assert.deepEqual(outside, [], "requests beyond 127.0.0.1");

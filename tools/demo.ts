@@ -163,7 +163,7 @@ export async function serveDemo(
  * import { demoEmbed } from "./demo.ts";
  * const html = (await demoEmbed({ url: "http://127.0.0.1:8231/", page: "<p>live</p>" })).html;
  * assert.match(html, /<img src="data:image\/svg\+xml;base64,/);
- * assert.match(html, /<iframe sandbox="allow-scripts" srcdoc="&lt;p&gt;live&lt;\/p&gt;"/);
+ * assert.match(html, /<iframe id="[\w-]+" sandbox="allow-scripts" srcdoc="&lt;p&gt;live&lt;\/p&gt;"/);
  * assert.match(html, /href="http:\/\/127\.0\.0\.1:8231\/"/);
  * ```
  */
@@ -183,10 +183,17 @@ export async function demoEmbed(
     `is below when this notebook is trusted (you ran the cell, or File ▸ Trust Notebook). ` +
     `If you see only this picture, the notebook is untrusted and JupyterLab removed the live ` +
     `page: run the cell again or open the full page. ${link}</p>`;
+  // The page reports its height (postMessage) and this script, which runs in a trusted notebook
+  // only, fits the iframe to it.
+  const id = `cs231n-demo-${crypto.randomUUID()}`;
   const frame =
-    `<iframe sandbox="allow-scripts" srcdoc="${escapeHtml(page ?? await demoPage())}" ` +
-    `title="Interactive linear classifier" style="width:100%;height:1100px;border:1px solid #ccc;` +
-    `border-radius:6px" loading="lazy"></iframe>`;
+    `<iframe id="${id}" sandbox="allow-scripts" srcdoc="${
+      escapeHtml(page ?? await demoPage())
+    }" title="Interactive linear classifier" style="width:100%;height:1200px;border:1px solid #ccc;` +
+    `border-radius:6px"></iframe><script>(() => { const f = document.getElementById("${id}"); ` +
+    `addEventListener("message", (e) => { const h = e.data && e.data.cs231nDemoHeight; ` +
+    `if (f && e.source === f.contentWindow && typeof h === "number" && h > 0) ` +
+    `f.style.height = Math.min(h + 4, 5000) + "px"; }); })();</script>`;
   const html = `<div><div style="display:flex;gap:12px;align-items:center;flex-wrap:wrap">` +
     `${img}<div style="flex:1;min-width:220px">${caption}</div></div>${frame}</div>`;
   return new HtmlView(html, `Interactive linear classifier: ${url ?? "deno task demo"}`);

@@ -249,6 +249,7 @@ function drawSurfacePanel(): void {
   const f = linearLossFn(toDataset(state.points), lossName(), reg());
   const { values } = lossSurface(f, state.P, a, b, as, bs);
   const canvas = $<HTMLCanvasElement>("surface");
+  canvas.dataset.pathLength = String(state.path.length);
   drawSurface(fitCanvas(canvas), canvas.clientWidth, {
     values,
     as,
@@ -448,6 +449,14 @@ function tick(): void {
   if (state.running) requestAnimationFrame(tick);
 }
 
+/** Inside a notebook's iframe: tell the notebook how tall the page is, so it shows all of it. */
+function reportHeight(): void {
+  if (globalThis.parent === globalThis.window) return;
+  const height = Math.ceil(document.body.getBoundingClientRect().height); // content, not viewport
+  globalThis.parent.postMessage({ cs231nDemoHeight: height }, "*"); // a number, nothing private
+}
+
+new ResizeObserver(reportHeight).observe(document.body);
 $("plot").dataset.view = VIEW.join(" "); // the data range shown, for tests and screen readers
 loadPreset();
 wire();

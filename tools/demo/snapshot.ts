@@ -21,7 +21,7 @@ const TINTS = ["#facdc8", "#c8ecd0", "#cbdcf5"];
 
 /**
  * The SVG (size×size pixels) of the CS231n preset: class regions on an n×n grid, the three zero
- * lines, the points with one marker shape per class, the view [-2, 2]².
+ * lines, the points with one marker shape per class, the view [-1.5, 1.5]² as on the page.
  *
  * @example
  * ```ts
@@ -32,7 +32,7 @@ const TINTS = ["#facdc8", "#c8ecd0", "#cbdcf5"];
  */
 export function snapshotSvg({ size = 360, n = 36 }: { size?: number; n?: number } = {}): string {
   const { points, params: P } = PRESETS.cs231n.make(0);
-  const lo = -2, hi = 2, k = size / (hi - lo);
+  const lo = -1.5, hi = 1.5, k = size / (hi - lo); // the live page's view
   const px = (x: number) => ((x - lo) * k).toFixed(1),
     py = (y: number) => ((hi - y) * k).toFixed(1);
   const cell = (hi - lo) / n;
