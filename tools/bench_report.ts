@@ -30,7 +30,10 @@ import { createDocument } from "../lib/plot/document.ts";
 export interface Result {
   /** The case, e.g. "A·B 1024×1024·1024×1024". */
   label: string;
-  /** Who computed it: "this library", "numpy", "ml-matrix", "tfjs-core cpu (float32)". */
+  /**
+   * Who computed it: "numpy", "this library (blas)", "this library (wasm)", "this library (ts)",
+   * "ml-matrix" or "tfjs-core cpu (float32)".
+   */
   impl: string;
   /** Threads allowed (ml-matrix and tfjs always use one). */
   threads: number | null;
@@ -42,7 +45,7 @@ export interface Result {
   msMedian: number;
   /** flops / best time. */
   gflops: number;
-  /** This library's time over numpy's (on this library's rows). */
+  /** This library's time over numpy's (on this library's rows, one per backend). */
   vsNumpy: number | null;
   /** The machine's 1-minute load average when the time was taken. */
   load?: number;
@@ -89,7 +92,7 @@ export function renderChart(results: Result[]): string {
     width: 900,
     height: 30 + 17 * data.length + 12 * new Set(data.map((d) => d.group)).size,
     x: { label: "GFLOP/s (float64 unless noted; higher is better)", grid: true },
-    y: { label: null, domain: ["this library", "numpy", "ml-matrix", "tfjs-core cpu (float32)"] },
+    y: { label: null, domain: IMPLS },
     fy: { label: null, axis: null, padding: 0.25, domain: [...new Set(data.map((d) => d.group))] },
     facet: { data, y: "group" },
     marks: [
@@ -110,9 +113,20 @@ export function renderChart(results: Result[]): string {
   return svg.outerHTML;
 }
 
+/** Every implementation, in the order of the chart and the table's columns. */
+const IMPLS = [
+  "numpy",
+  "this library (blas)",
+  "this library (wasm)",
+  "this library (ts)",
+  "ml-matrix",
+  "tfjs-core cpu (float32)",
+];
+
 /**
- * The results as a Markdown table: one row per case and thread count, each implementation's
- * milliseconds (GFLOP/s), and this library's time over numpy's.
+ * The results as a Markdown table: one row per case and thread count, one column per
+ * implementation that has results (milliseconds, GFLOP/s in parentheses, and this library's time
+ * over numpy's), then a line naming the machine.
  *
  * @example
  * ```ts
@@ -120,15 +134,19 @@ export function renderChart(results: Result[]): string {
  * import { markdownTable } from "./bench_report.ts";
  * const row = { label: "A·B", threads: 1, flops: 2e9, msMedian: 21, vsNumpy: null };
  * const table = markdownTable([
- *   { ...row, impl: "this library", ms: 40, gflops: 50, vsNumpy: 2 },
+ *   { ...row, impl: "this library (blas)", ms: 20, gflops: 100, vsNumpy: 1 },
+ *   { ...row, impl: "this library (wasm)", ms: 40, gflops: 50, vsNumpy: 2 },
  *   { ...row, impl: "numpy", ms: 20, gflops: 100 },
- * ]);
- * assert.match(table, /\| A·B  \| 1 +\| 40\.0 ms \(50\.0\) \| 20\.0 ms \(100\) \| ×2\.00 +\|/);
+ * ], "a test machine");
+ * assert.match(table, /\| case \| threads \| numpy +\| blas +\| wasm +\|/);
+ * assert.match(table, /\| A·B  \| 1 +\| 20\.0 ms \(100\) \| 20\.0 ms \(100\) ×1\.00 \| 40\.0 ms \(50\.0\) ×2\.00 \|/);
+ * assert.match(table, /Measured on a test machine/);
  * ```
  */
-export function markdownTable(results: Result[]): string {
-  const impls = ["this library", "numpy", "ml-matrix", "tfjs-core cpu (float32)"];
-  const header = ["case", "threads", impls[0], impls[1], "ours ÷ numpy", impls[2], impls[3]];
+export function markdownTable(results: Result[], machine = ""): string {
+  const impls = IMPLS.filter((impl) => results.some((r) => r.impl === impl));
+  const short = (impl: string) => impl.replace(/^this library \((\w+)\)$/, "$1");
+  const header = ["case", "threads", ...impls.map(short)];
   const rows: string[][] = [];
   const keys = [...new Set(results.map((r) => `${r.label}\u0000${r.threads}`))];
   for (const key of keys) {
@@ -136,19 +154,11 @@ export function markdownTable(results: Result[]): string {
     const group = results.filter((r) => r.label === label && String(r.threads) === threads);
     const cell = (impl: string) => {
       const r = group.find((x) => x.impl === impl);
-      return r ? `${fmt(r.ms, r.ms < 10 ? 2 : 1)} ms (${fmt(r.gflops)})` : "";
+      if (!r) return "";
+      const ratio = r.vsNumpy ? ` ×${r.vsNumpy.toFixed(2)}` : "";
+      return `${fmt(r.ms, r.ms < 10 ? 2 : 1)} ms (${fmt(r.gflops)})${ratio}`;
     };
-    const mine = group.find((r) => r.impl === impls[0]);
-    const ratio = mine?.vsNumpy ? `×${mine.vsNumpy.toFixed(2)}` : "";
-    rows.push([
-      label,
-      threads,
-      cell(impls[0]),
-      cell(impls[1]),
-      ratio,
-      cell(impls[2]),
-      cell(impls[3]),
-    ]);
+    rows.push([label, threads, ...impls.map(cell)]);
   }
   // columns padded to equal width, the way `deno fmt` lays Markdown tables out
   const width = (text: string) => [...text].length;
@@ -156,7 +166,9 @@ export function markdownTable(results: Result[]): string {
   const line = (cells: string[]) =>
     `| ${cells.map((x, c) => x + " ".repeat(widths[c] - width(x))).join(" | ")} |`;
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n") +
-    "\n\n(milliseconds per call, best of several runs; GFLOP/s in parentheses)\n";
+    "\n\n(milliseconds per call, per iteration for the SGD loops, best of several runs; GFLOP/s " +
+    "in parentheses; ×: time over numpy's)" + (machine ? `\n\nMeasured on ${machine}.` : "") +
+    "\n";
 }
 
 /**
