@@ -9,6 +9,9 @@
  * Every displayed number also sits, unrounded, in the element's `data-value` attribute (what the
  * browser test compares with the library to 1e-9).
  *
+ * (A little over 400 lines: the page's state and every handler that changes it stay in one file,
+ * so that what a click does can be read in one place; drawing, tables and math live elsewhere.)
+ *
  * @module
  */
 import { Matrix } from "../../lib/matrix.ts";
@@ -30,12 +33,16 @@ import {
   type RuleName,
   toDataset,
 } from "./model.ts";
-import { drawHistory, drawScene, drawSurface, fitCanvas, View } from "./draw.ts";
+import { canvasWidth, drawHistory, drawScene, drawSurface, fitCanvas, View } from "./draw.ts";
+import { examplesTableHtml, fmt, paramsTableHtml } from "./tables.ts";
 
 configureKernels({ backend: "ts" });
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
-const GRID = 90, SURFACE_N = 31, NUDGE = 0.1, VIEW: [number, number] = [-1.5, 1.5];
+const GRID = { linear: 100, net: 64 },
+  SURFACE_N = 25,
+  NUDGE = 0.1,
+  VIEW: [number, number] = [-1.5, 1.5];
 
 const state = {
   mode: "linear" as "linear" | "net",
@@ -64,7 +71,6 @@ const surfaceParams = () => [
   Number($<HTMLSelectElement>("surface-a").value),
   Number($<HTMLSelectElement>("surface-b").value),
 ];
-const fmt = (v: number, digits = 4) => (Object.is(v, -0) ? 0 : v).toFixed(digits);
 
 function setOutput(id: string, value: number, digits = 6): void {
   const el = $(id);
@@ -152,9 +158,9 @@ function update(): void {
     : "no points";
   $("reg-value").textContent = reg() === 0 ? "0" : reg().toExponential(1);
   $("lr-value").textContent = lr().toExponential(1);
+  draw(); // before the tables change the DOM: canvas text would wait for their style and layout
   renderParams(e);
   renderExamples(e);
-  draw();
 }
 
 function renderParams(e: Evaluation<unknown>): void {
@@ -170,55 +176,28 @@ function renderParams(e: Evaluation<unknown>): void {
     } parameters, softmax loss (the net's own; the loss menu applies to the linear classifier).`;
     return;
   }
-  const G = e.grad as Matrix;
-  const rows = [0, 1, 2].map((c) => {
-    const cells = [0, 1, 2].map((d) => {
-      const k = 3 * c + d, { name, row, col } = PARAMS[k];
-      const v = state.P.get(row, col), g = G.get(row, col);
-      return `<td><output id="param-${k}" data-value="${v}">${fmt(v, 3)}</output>
-<button type="button" class="nudge" data-param="${k}" data-dir="1" aria-label="Increase ${name}">▲</button><button type="button" class="nudge" data-param="${k}" data-dir="-1" aria-label="Decrease ${name}">▼</button>
-<br><span class="grad" id="grad-${k}" data-value="${g}" aria-label="gradient of ${name}">${
-        fmt(g, 3)
-      }</span></td>`;
-    });
-    return `<tr><th scope="row" class="c${c}">class ${c}</th>${cells.join("")}</tr>`;
-  });
   const focused = document.activeElement as HTMLElement | null;
   const refocus = focused?.dataset.param
     ? `[data-param="${focused.dataset.param}"][data-dir="${focused.dataset.dir}"]`
     : null;
-  $("params").innerHTML = `<table><thead><tr><th scope="col">class</th><th scope="col">W[c,0]</th>
-<th scope="col">W[c,1]</th><th scope="col">b[c]</th></tr></thead><tbody>${
-    rows.join("")
-  }</tbody></table>`;
+  $("params").innerHTML = paramsTableHtml(state.P, e.grad as Matrix);
   if (refocus) $("params").querySelector<HTMLElement>(refocus)?.focus();
 }
 
 function renderExamples(e: Evaluation<unknown>): void {
-  const head = `<tr><th scope="col">#</th><th scope="col">x₀</th><th scope="col">x₁</th>
-<th scope="col">y</th><th scope="col">s₀</th><th scope="col">s₁</th><th scope="col">s₂</th><th scope="col">Lᵢ</th></tr>`;
-  const rows = state.points.map((p, i) => {
-    const s = [0, 1, 2].map((c) =>
-      `<td data-value="${e.scores.get(i, c)}">${fmt(e.scores.get(i, c), 2)}</td>`
-    );
-    return `<tr data-index="${i}"${i === state.selected ? ' class="selected"' : ""}><td>${i}</td>
-<td data-value="${p.x}">${fmt(p.x, 2)}</td><td data-value="${p.y}">${fmt(p.y, 2)}</td>
-<td class="c${p.label}" data-value="${p.label}">${p.label}</td>${s.join("")}
-<td data-value="${e.losses[i]}">${fmt(e.losses[i], 4)}</td></tr>`;
-  });
-  $("examples").innerHTML =
-    `<table id="examples-table"><caption>${state.points.length} points, mean Lᵢ = ${
-      fmt(e.dataLoss)
-    }</caption><thead>${head}</thead><tbody>${rows.join("")}</tbody></table>`;
+  $("examples").innerHTML = examplesTableHtml(state.points, e, state.selected);
 }
 
+/** A canvas's CSS width (cached; a resize redraws). */
+const width = (id: string) => canvasWidth($<HTMLCanvasElement>(id), scheduleUpdate);
+
 function view(): View {
-  return new View(VIEW[0], VIEW[1], $("plot").clientWidth || 300);
+  return new View(VIEW[0], VIEW[1], width("plot"));
 }
 
 function draw(): void {
-  const canvas = $<HTMLCanvasElement>("plot"), ctx = fitCanvas(canvas), v = view();
-  const grid = Matrix.fromArray(v.grid(GRID));
+  const v = view(), ctx = fitCanvas($<HTMLCanvasElement>("plot"), v.size);
+  const grid = Matrix.fromArray(v.grid(GRID[state.mode]));
   const regions = state.mode === "net" ? state.net!.predict(grid) : linearRegions(grid, state.P);
   drawScene(ctx, v, {
     regions,
@@ -226,10 +205,12 @@ function draw(): void {
     params: state.mode === "linear" ? state.P : null,
     selected: state.selected,
   });
-  const hist = $<HTMLCanvasElement>("history"), hctx = fitCanvas(hist, 4);
-  drawHistory(hctx, hist.clientWidth, hist.clientWidth / 4, state.history);
+  const hw = width("history");
+  drawHistory(fitCanvas($<HTMLCanvasElement>("history"), hw, 4), hw, hw / 4, state.history);
   if (state.mode === "linear") drawSurfacePanel();
 }
+
+let surfaceCache = { key: "", at: 0, values: new Float64Array(0) as Float64Array<ArrayBufferLike> };
 
 function drawSurfacePanel(): void {
   const [a, b] = surfaceParams();
@@ -246,11 +227,22 @@ function drawSurfacePanel(): void {
   const axis = (c: number) =>
     Array.from({ length: SURFACE_N }, (_, i) => c - half + (2 * half * i) / (SURFACE_N - 1));
   const as = axis(state.center[0]), bs = axis(state.center[1]);
-  const f = linearLossFn(toDataset(state.points), lossName(), reg());
-  const { values } = lossSurface(f, state.P, a, b, as, bs);
+  // While running or dragging, the surface (hundreds of loss evaluations) is recomputed at most
+  // four times a second; the path on it is redrawn every frame.
+  const key = [a, b, half, ...state.center].join();
+  const busy = state.running || state.dragging >= 0;
+  if (!busy || key !== surfaceCache.key || performance.now() - surfaceCache.at > 250) {
+    const f = linearLossFn(toDataset(state.points), lossName(), reg());
+    surfaceCache = {
+      key,
+      at: performance.now(),
+      values: lossSurface(f, state.P, a, b, as, bs).values,
+    };
+  }
+  const values = surfaceCache.values;
   const canvas = $<HTMLCanvasElement>("surface");
   canvas.dataset.pathLength = String(state.path.length);
-  drawSurface(fitCanvas(canvas), canvas.clientWidth, {
+  drawSurface(fitCanvas(canvas, width("surface")), width("surface"), {
     values,
     as,
     bs,
@@ -390,7 +382,6 @@ function wire(): void {
     });
   }
   for (const id of ["reg", "lr"]) $(id).addEventListener("input", scheduleUpdate);
-  globalThis.addEventListener("resize", draw);
 }
 
 function onPlotKey(ev: KeyboardEvent): void {
@@ -434,6 +425,8 @@ function setRunning(on: boolean): void {
   $<HTMLButtonElement>("run").disabled = on;
   $<HTMLButtonElement>("stop").disabled = !on;
   $<HTMLButtonElement>("step").disabled = on;
+  // Keep the keyboard focus on a button that is not disabled.
+  if (document.activeElement?.id === (on ? "run" : "stop")) $(on ? "stop" : "run").focus();
   if (on) requestAnimationFrame(tick);
 }
 

@@ -84,15 +84,43 @@ export class View {
   }
 }
 
+/** Canvas widths in CSS pixels, kept by a ResizeObserver (reading `clientWidth` forces a layout). */
+const widths = new WeakMap<Element, number>();
+let observer: ResizeObserver | undefined;
+
 /**
- * Resizes a canvas's backing store to its CSS width (and width / `aspect`) times the device pixel
- * ratio, and returns its context scaled to CSS pixels.
+ * The CSS width of `canvas`: measured once, then kept up to date by a ResizeObserver, which calls
+ * `onResize` after a change.
  */
-export function fitCanvas(canvas: HTMLCanvasElement, aspect = 1): CanvasRenderingContext2D {
-  const dpr = globalThis.devicePixelRatio || 1, size = canvas.clientWidth || 300;
-  if (canvas.width !== Math.round(size * dpr)) {
-    canvas.width = Math.round(size * dpr);
-    canvas.height = Math.round((size / aspect) * dpr);
+export function canvasWidth(canvas: HTMLCanvasElement, onResize: () => void): number {
+  observer ??= new ResizeObserver((entries) => {
+    let changed = false;
+    for (const e of entries) {
+      changed ||= widths.get(e.target) !== e.contentRect.width;
+      widths.set(e.target, e.contentRect.width);
+    }
+    if (changed) onResize();
+  });
+  if (!widths.has(canvas)) {
+    widths.set(canvas, canvas.clientWidth || 300);
+    observer.observe(canvas);
+  }
+  return widths.get(canvas) || 300;
+}
+
+/**
+ * Resizes a canvas's backing store to `width` CSS pixels (and width / `aspect`) times the device
+ * pixel ratio, and returns its context scaled to CSS pixels.
+ */
+export function fitCanvas(
+  canvas: HTMLCanvasElement,
+  width: number,
+  aspect = 1,
+): CanvasRenderingContext2D {
+  const dpr = globalThis.devicePixelRatio || 1;
+  if (canvas.width !== Math.round(width * dpr)) {
+    canvas.width = Math.round(width * dpr);
+    canvas.height = Math.round((width / aspect) * dpr);
   }
   const ctx = canvas.getContext("2d")!;
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
