@@ -39,7 +39,9 @@ const lessons = await listNotebooks();
 const notebooks = [...lessons, SMOKE];
 const setup = await prepare();
 
-async function prepare(): Promise<{ jupyter: string; kernel: KernelJson; dir: string } | { reason: string }> {
+async function prepare(): Promise<
+  { jupyter: string; kernel: KernelJson; dir: string } | { reason: string }
+> {
   const jupyter = await findJupyter();
   if (!jupyter) {
     return {
