@@ -229,6 +229,8 @@ Deno.test({
         // The loss-surface panel draws the path: the start and one point per step.
         const path = await page.evaluate(`document.getElementById("surface").dataset.pathLength`);
         assert.equal(path, "21");
+        await page.evaluate(`scrollTo(0, 0)`);
+        await page.screenshot({ path: join(ARTIFACTS, "demo.png") });
       });
 
       await t.step(
@@ -333,7 +335,6 @@ Deno.test({
         assert.ok(width <= 360, `the page is ${width} px wide`);
         await page.screenshot({ path: join(ARTIFACTS, "demo-360.png"), fullPage: true });
         await page.setViewport({ width: 1280, height: 1000 });
-        await page.screenshot({ path: join(ARTIFACTS, "demo.png") });
       });
 
       await t.step(

@@ -42,7 +42,8 @@ main { max-width: 1280px; margin: 0 auto; padding: 12px; }
 h1 { font-size: 1.3rem; margin: 0 0 4px; }
 h2 { font-size: 1rem; margin: 0 0 8px; }
 p { margin: 4px 0; }
-.grid { display: grid; gap: 12px; grid-template-columns: repeat(auto-fit, minmax(min(100%, 340px), 1fr)); }
+.grid { display: grid; gap: 12px; grid-template-columns: repeat(auto-fit, minmax(min(100%, 340px), 1fr)); align-items: start; }
+.stack { display: flex; flex-direction: column; gap: 12px; min-width: 0; }
 section { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 10px; min-width: 0; }
 canvas { display: block; width: 100%; max-width: 520px; aspect-ratio: 1; touch-action: none; }
 canvas#history { aspect-ratio: 4; }
@@ -153,6 +154,7 @@ arrow keys move it (<kbd>Shift</kbd> for bigger steps), <kbd>1</kbd>–<kbd>3</k
 </dl>
 <canvas id="history" width="320" height="80" role="img" aria-label="Total loss over the steps taken"></canvas>
 </section>
+<div class="stack">
 <section aria-labelledby="params-title" id="params-panel">
 <h2 id="params-title">Parameters and their gradients</h2>
 <p id="params-help">Each class c scores s<sub>c</sub> = W[c,0] x₀ + W[c,1] x₁ + b[c]. ▲/▼ nudge a parameter by 0.1;
@@ -170,6 +172,7 @@ line is the optimizer's path, the red dot where it is now.</p>
 </div>
 <canvas id="surface" role="img" aria-label="Loss surface over the two chosen parameters with the optimizer's path"></canvas>
 </section>
+</div>
 <section aria-labelledby="examples-title">
 <h2 id="examples-title">Per-example scores and losses</h2>
 <div class="scroll" id="examples" tabindex="0" role="region" aria-label="Per-example table (scrollable)"></div>
