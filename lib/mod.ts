@@ -22,3 +22,4 @@ export * from "./classifiers/linear_classifier.ts";
 export * from "./nn/mod.ts";
 export * from "./optim/mod.ts";
 export * from "./kernels/mod.ts";
+export * from "./numpy_timing.ts";

@@ -47,6 +47,7 @@ import {
   type KernelOptions,
 } from "./settings.ts";
 
+export { describeKernels } from "./settings.ts";
 export type { KernelBackend, KernelInfo, KernelOptions } from "./settings.ts";
 
 const state = {

@@ -18,6 +18,7 @@
  */
 export {
   configureKernels,
+  describeKernels,
   gemm,
   gemmTA,
   gemmTB,

@@ -183,3 +183,27 @@ export function backendFromEnv(
   }
   return value as KernelBackend;
 }
+
+/**
+ * One line naming what computes the products, for charts and logs: the BLAS library (and what it
+ * says it is), or the WebAssembly build and its threads, or the TypeScript loops.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { describeKernels, kernelInfo } from "./gemm.ts";
+ * assert.match(describeKernels(kernelInfo()), /^(system BLAS|WebAssembly|TypeScript)/);
+ * ```
+ */
+export function describeKernels(info: KernelInfo): string {
+  if (info.active === "blas") {
+    const vendor = info.blasVendor?.split(" ").slice(0, 2).join(" ");
+    return `system BLAS through FFI: ${vendor} (${info.blasLibrary})`;
+  }
+  if (info.active === "wasm") {
+    const threads = `${info.threads} thread${info.threads === 1 ? "" : "s"}`;
+    const why = info.backend === "auto" && info.blasNote ? `; no BLAS: ${info.blasNote}` : "";
+    return `WebAssembly ${info.variant ?? "SIMD"}, ${threads}${why}`;
+  }
+  return "TypeScript loops (lib/kernels/reference.ts)";
+}
