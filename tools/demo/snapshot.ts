@@ -65,7 +65,7 @@ export function snapshotSvg({ size = 360, n = 36 }: { size?: number; n?: number 
     return `<polygon points="${cx},${cy - 7} ${cx + 6},${cy + 5} ${cx - 6},${cy + 5}" ${fill}/>`;
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" ` +
-    `viewBox="0 0 ${size} ${size}">${rects.join("")}` +
+    `viewBox="0 0 ${size} ${size}"><g shape-rendering="crispEdges">${rects.join("")}</g>` +
     `<line x1="${px(0)}" y1="0" x2="${px(0)}" y2="${size}" stroke="#0006"/>` +
     `<line x1="0" y1="${py(0)}" x2="${size}" y2="${py(0)}" stroke="#0006"/>` +
     `${lines.join("")}${marks.join("")}</svg>`;
