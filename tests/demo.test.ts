@@ -287,6 +287,19 @@ Deno.test({
         },
       );
 
+      await t.step("removing every point by keyboard leaves only the penalty", async () => {
+        await page.click("#reset"); // the nine points again
+        await page.focus("#plot");
+        await page.keyboard.press("n");
+        for (let i = 0; i < 9; i++) await page.keyboard.press("Delete");
+        const s = await shown(page);
+        assert.equal(s.points.length, 0);
+        assert.equal(s.dataLoss, 0);
+        assertClose(s.total, regLoss(s.P!.sliceRows(0, 2), s.reg).loss, "loss without points");
+        await page.click("#reset");
+        assert.equal((await shown(page)).points.length, 9);
+      });
+
       await t.step("run and stop", async () => {
         const before = await shown(page);
         await page.click("#run");

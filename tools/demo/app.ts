@@ -21,6 +21,7 @@ import {
   evaluateLinear,
   evaluateNet,
   type Evaluation,
+  LINEAR_LOSSES,
   linearLossFn,
   type LinearLossName,
   linearRegions,
@@ -156,6 +157,9 @@ function update(): void {
   $("accuracy").textContent = state.points.length
     ? `${correct}/${state.points.length} (${((100 * correct) / state.points.length).toFixed(0)}%)`
     : "no points";
+  $("loss-formula").textContent = state.mode === "net"
+    ? "Lᵢ = −ln(e^{s_{yᵢ}} / Σ_j e^{s_j}) with s = ReLU(x W1 + b1) W2 + b2"
+    : LINEAR_LOSSES[lossName()].formula;
   $("reg-value").textContent = reg() === 0 ? "0" : reg().toExponential(1);
   $("lr-value").textContent = lr().toExponential(1);
   draw(); // before the tables change the DOM: canvas text would wait for their style and layout
@@ -214,7 +218,15 @@ let surfaceCache = { key: "", at: 0, values: new Float64Array(0) as Float64Array
 
 function drawSurfacePanel(): void {
   const [a, b] = surfaceParams();
-  if (a === b) return;
+  const canvas = $<HTMLCanvasElement>("surface");
+  if (a === b) {
+    const ctx = fitCanvas(canvas, width("surface"));
+    ctx.clearRect(0, 0, width("surface"), width("surface"));
+    ctx.fillStyle = "#222";
+    ctx.font = "14px system-ui, sans-serif";
+    ctx.fillText("Choose two different parameters.", 10, 24);
+    return;
+  }
   const now = state.path[state.path.length - 1];
   let half = 2;
   for (const p of state.path) {
@@ -240,7 +252,6 @@ function drawSurfacePanel(): void {
     };
   }
   const values = surfaceCache.values;
-  const canvas = $<HTMLCanvasElement>("surface");
   canvas.dataset.pathLength = String(state.path.length);
   drawSurface(fitCanvas(canvas, width("surface")), width("surface"), {
     values,
@@ -356,6 +367,11 @@ function wire(): void {
     resetOptimizer();
     update();
     announce("parameters randomized");
+  });
+  $("reset").addEventListener("click", () => {
+    loadPreset();
+    update();
+    announce("preset reloaded");
   });
   $("preset").addEventListener("change", () => {
     loadPreset();

@@ -54,8 +54,8 @@ export { NUM_CLASSES, type Point, PRESETS, randomParams, toDataset } from "./dat
 export type LinearLossName = "ww" | "ova" | "structured" | "softmax";
 
 /**
- * Each loss of the page: its label, the library's loss-and-gradient function and the library's
- * per-example losses from scores.
+ * Each loss of the page: its label, its Lᵢ in words and symbols, the library's loss-and-gradient
+ * function and the library's per-example losses from scores.
  *
  * @example
  * ```ts
@@ -67,23 +67,32 @@ export type LinearLossName = "ww" | "ova" | "structured" | "softmax";
 export const LINEAR_LOSSES: Readonly<
   Record<LinearLossName, {
     label: string;
+    formula: string;
     loss: (W: Matrix, X: Matrix, y: Int32Array, reg: number) => LossResult;
     fromScores: (scores: Matrix, y: Int32Array) => { losses: Float64Array; loss: number };
   }>
 > = {
   ww: {
     label: "Multiclass SVM (Weston–Watkins)",
+    formula: "Lᵢ = Σ_{j≠yᵢ} max(0, s_j − s_{yᵢ} + 1): every wrong class within 1 of the right one",
     loss: svmLossVectorized,
     fromScores: svmLossFromScores,
   },
-  ova: { label: "One-vs-all SVM", loss: oneVsAllLoss, fromScores: oneVsAllLossFromScores },
+  ova: {
+    label: "One-vs-all SVM",
+    formula: "Lᵢ = Σ_j max(0, 1 − t_j s_j), t = +1 for yᵢ, −1 otherwise: one binary SVM per class",
+    loss: oneVsAllLoss,
+    fromScores: oneVsAllLossFromScores,
+  },
   structured: {
     label: "Structured SVM (top runner-up only)",
+    formula: "Lᵢ = max(0, max_{j≠yᵢ} s_j − s_{yᵢ} + 1): only the highest wrong score counts",
     loss: structuredSvmLoss,
     fromScores: structuredSvmLossFromScores,
   },
   softmax: {
     label: "Softmax (cross-entropy)",
+    formula: "Lᵢ = −ln(e^{s_{yᵢ}} / Σ_j e^{s_j}): never exactly 0",
     loss: softmaxLossVectorized,
     fromScores: softmaxLossFromScores,
   },

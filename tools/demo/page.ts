@@ -130,6 +130,7 @@ arrow keys move it (<kbd>Shift</kbd> for bigger steps), <kbd>1</kbd>–<kbd>3</k
 <select id="add-class">${classes}</select>
 <label for="loss">Loss (the two-layer net always uses softmax)</label>
 <select id="loss">${losses}</select>
+<p id="loss-formula" class="formula" aria-live="polite"></p>
 <label for="hidden-size" id="hidden-label">Hidden units (two-layer net)</label>
 <select id="hidden-size">${options([["10", "10"], ["50", "50"], ["100", "100"]], "50")}</select>
 <label for="reg">L2 strength λ = <output id="reg-value" for="reg"></output></label>
@@ -144,6 +145,7 @@ arrow keys move it (<kbd>Shift</kbd> for bigger steps), <kbd>1</kbd>–<kbd>3</k
 <button id="run" type="button">Run</button>
 <button id="stop" type="button" disabled>Stop</button>
 <button id="randomize" type="button">Randomize parameters</button>
+<button id="reset" type="button">Reload preset</button>
 </div>
 <dl class="losses">
 <dt>Data loss</dt><dd><output id="data-loss" aria-label="data loss"></output></dd>
