@@ -11,6 +11,7 @@ import {
   NonFiniteError,
   vstack,
 } from "../lib/matrix.ts";
+import { checkDivergence } from "../lib/optim/training.ts";
 import { Rng } from "../lib/random.ts";
 
 /** The textbook i-j-k product, the reference every fast path is compared with. */
@@ -412,6 +413,13 @@ Deno.test("row slicing, gathering, stacking and the bias trick", () => {
   assert.deepEqual(a.sliceRows(1).toArray(), [[3, 4], [5, 6]]);
   assert.deepEqual(a.sliceRows(0, 1).toArray(), [[1, 2]]);
   assert.deepEqual(a.gatherRows([2, 0, 2]).toArray(), [[5, 6], [1, 2], [5, 6]]);
+  const batch = Matrix.full(2, 2, NaN);
+  assert.equal(a.gatherRows([1, 1], batch), batch); // into a reused matrix, every entry rewritten
+  assert.deepEqual(batch.toArray(), [[3, 4], [3, 4]]);
+  assert.throws(
+    () => a.gatherRows([0], batch),
+    /gatherRows: out must be a \(1×2\) Matrix, got \(2×2\)/,
+  );
   assert.deepEqual(a.appendOnes().toArray(), [[1, 2, 1], [3, 4, 1], [5, 6, 1]]);
   assert.deepEqual(hstack([a, Matrix.zeros(3, 1)]).toArray(), [[1, 2, 0], [3, 4, 0], [5, 6, 0]]);
   assert.deepEqual(vstack([a.sliceRows(0, 1), Matrix.fromArray([[7, 8]])]).toArray(), [[1, 2], [
@@ -455,4 +463,23 @@ Deno.test("toString shows the shape and elides large matrices", () => {
   assert.match(s, /^Matrix \(10×10\)/);
   assert.match(s, /…/);
   assert.match(Matrix.fromArray([[1.5]]).toString(), /\[1\.500\]/);
+});
+
+Deno.test("assertFinite and checkDivergence find the first bad entry at every position", () => {
+  // The scans test four entries at a time, then the tail: every position of a 3×5, in and across
+  // blocks and in the tail, with a second bad entry after it that must not be the one named.
+  for (const bad of [NaN, Infinity, -Infinity]) {
+    for (let p = 0; p < 15; p++) {
+      const m = Matrix.fromArray([[1, -2, 3, 0, 5], [6, -0, 8, 9, 1e308], [-1e308, 1, 2, 3, 4]]);
+      m.data[p] = bad;
+      if (p + 1 < 15) m.data[p + 1] = NaN;
+      const at = `\\[${Math.floor(p / 5)},${p % 5}\\]`;
+      assert.throws(() => assertFinite("demo", "X", m), new RegExp(`demo: X${at} is ${bad}`));
+      assert.throws(
+        () => checkDivergence("demo", 3, 0.5, { dW: m }, 0.1, []),
+        new RegExp(`dW${at} = ${bad}`),
+      );
+    }
+  }
+  checkDivergence("demo", 3, 0.5, { dW: Matrix.full(3, 5, 1e308) }, 0.1, []); // finite: no throw
 });

@@ -163,7 +163,8 @@ export abstract class LinearClassifier {
 
   /**
    * Trains W by minibatch SGD: each step draws `batchSize` examples with replacement, evaluates
-   * `loss` and steps W ← W − learningRate · dW. Returns the loss of every step. Training again
+   * `loss` and steps W ← W − learningRate · dW. Returns the loss of every step. The minibatch
+   * matrix passed to `loss` is refilled in place each step (copy it to keep one). Training again
    * continues from the current W (it must still have D rows and labels must stay below C).
    *
    * The options and data follow the rules of `checkTrainOptions` and `checkTrainData` (the same
@@ -213,11 +214,12 @@ export abstract class LinearClassifier {
     }
     const labels = Int32Array.from(y);
     const history: number[] = [];
+    const XBatch = new Matrix(batchSize, D); // one minibatch matrix, refilled every step
     for (let it = 0; it < numIters; it++) {
       const idx = rng.choice(N, batchSize, { replace: true });
       let result: LossResult;
       try {
-        result = this.loss(X.gatherRows(idx), gatherLabels(labels, idx), reg);
+        result = this.loss(X.gatherRows(idx, XBatch), gatherLabels(labels, idx), reg);
       } catch (e) {
         throw asDivergence(e, op, it, learningRate, history); // e.g. W grew to ±∞
       }

@@ -210,7 +210,13 @@ export function reluForward(x: Matrix): Forward<Matrix> {
  * ```
  */
 export function reluBackward(dout: Matrix, cache: Matrix): Matrix {
-  return chain("reluBackward: dout vs x", dout, cache, (x) => (x > 0 ? 1 : 0));
+  // chain()'s loop written out: a training step's hot path, where the call through `local` cost
+  // a few ns per entry. `0 * g` keeps the bits of dout · 0 (−0 for a negative g).
+  checkChain("reluBackward: dout vs x", dout, cache);
+  const dx = new Matrix(dout.rows, dout.cols);
+  const g = dout.data, x = cache.data, o = dx.data;
+  for (let t = 0; t < o.length; t++) o[t] = x[t] > 0 ? g[t] : 0 * g[t];
+  return dx;
 }
 
 /**
@@ -374,13 +380,18 @@ export function maxoutBackward(
 
 /** The chain rule for an elementwise function: dx = dout ⊙ local(cached value), entry by entry. */
 function chain(op: string, dout: Matrix, cached: Matrix, local: (v: number) => number): Matrix {
+  checkChain(op, dout, cached);
+  const dx = new Matrix(dout.rows, dout.cols);
+  for (let t = 0; t < dx.size; t++) dx.data[t] = dout.data[t] * local(cached.data[t]);
+  return dx;
+}
+
+/** chain()'s checks: dout and the cache finite, same shape. */
+function checkChain(op: string, dout: Matrix, cached: Matrix): void {
   const name = op.slice(0, op.indexOf(":"));
   assertFinite(name, "dout", dout);
   assertFinite(name, "cache", cached);
   assertSameShape(op, dout, cached);
-  const dx = new Matrix(dout.rows, dout.cols);
-  for (let t = 0; t < dx.size; t++) dx.data[t] = dout.data[t] * local(cached.data[t]);
-  return dx;
 }
 
 function checkAlpha(op: string, alpha: number): void {

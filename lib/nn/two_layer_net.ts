@@ -250,8 +250,9 @@ export class TwoLayerNet {
   }
 
   /**
-   * Minibatch SGD: each iteration samples `batchSize` examples with replacement, computes the
-   * loss and gradients, and steps every parameter by −learningRate·gradient. An epoch is
+   * Minibatch SGD: each iteration samples `batchSize` examples with replacement (into one
+   * minibatch matrix refilled in place), computes the loss and gradients, and steps every
+   * parameter by −learningRate·gradient. An epoch is
    * max(⌊N / batchSize⌋, 1) iterations; at the end of each, the accuracies on that iteration's
    * minibatch (as CS231n does, to stay cheap) and on the validation set are recorded and the
    * learning rate is multiplied by `learningRateDecay`. So the accuracy histories have
@@ -314,9 +315,11 @@ export class TwoLayerNet {
     const iterationsPerEpoch = Math.max(Math.floor(X.rows / batchSize), 1);
     const history: TwoLayerNetHistory = { lossHistory: [], trainAccHistory: [], valAccHistory: [] };
     let lr = learningRate;
+    const XBatch = new Matrix(batchSize, X.cols); // one minibatch matrix, refilled every step
     for (let it = 0; it < numIters; it++) {
       const idx = rng.choice(X.rows, batchSize, { replace: true });
-      const XBatch = X.gatherRows(idx), yBatch = gatherLabels(y, idx);
+      X.gatherRows(idx, XBatch);
+      const yBatch = gatherLabels(y, idx);
       let progress: TwoLayerNetProgress;
       try {
         const { loss, grads } = this.loss(XBatch, yBatch, reg);

@@ -338,8 +338,19 @@ export function asDivergence<H>(
 
 /** The index of the first NaN or ±∞ in `M.data`, or −1. */
 function firstNonFinite(M: Matrix): number {
-  const { data } = M;
-  for (let k = 0; k < data.length; k++) if (!Number.isFinite(data[k])) return k;
+  const data = M.data, n = data.length, n4 = n - (n % 4);
+  // NaN − NaN and ∞ − ∞ are NaN, x − x is 0 for every finite x: four entries per test, then the
+  // exact position from the first block that fails. (Number.isFinite per entry ran 2–6× slower
+  // once this loop was inlined into a caller compiled by V8's mid tier.)
+  let k = 0;
+  for (; k < n4; k += 4) {
+    const a = data[k], b = data[k + 1], c = data[k + 2], d = data[k + 3];
+    if (a - a + (b - b) + (c - c) + (d - d) !== 0) break;
+  }
+  for (; k < n; k++) {
+    const v = data[k];
+    if (v - v !== 0) return k;
+  }
   return -1;
 }
 
