@@ -171,6 +171,7 @@ export function assertFinite(op: string, name: string, m: Matrix): void {
   if (!(m instanceof Matrix)) {
     throw new TypeError(`${op}: ${name} must be a Matrix, got ${describe(m)}`);
   }
+  if (m === knownFinite) return; // see withKnownFinite
   const a = m.data, n = a.length, n4 = n - (n % 4);
   // NaN − NaN and ∞ − ∞ are NaN; x − x is 0 for every finite x. Four entries per test (this runs
   // on every batch of every training step), then the exact entry from the first block that fails.
@@ -182,6 +183,33 @@ export function assertFinite(op: string, name: string, m: Matrix): void {
   for (; i < n; i++) {
     const v = a[i];
     if (v - v !== 0) throw new NonFiniteError(op, name, Math.floor(i / m.cols), i % m.cols, v);
+  }
+}
+
+let knownFinite: Matrix | null = null;
+
+/**
+ * Runs `fn` with `m` taken as finite: `assertFinite` skips its scan of `m` (and only of `m`) until
+ * `fn` returns. For a training loop's minibatch, whose rows are copied from data that `train`
+ * checked once at the start: the loss would otherwise scan the whole batch again every step.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { assertFinite, Matrix, withKnownFinite } from "./matrix.ts";
+ * const batch = Matrix.ones(2, 2);
+ * withKnownFinite(batch, () => assertFinite("demo", "X", batch)); // no scan
+ * batch.set(0, 0, NaN);
+ * assert.throws(() => assertFinite("demo", "X", batch), /X\[0,0\] is NaN/); // checked again
+ * ```
+ */
+export function withKnownFinite<T>(m: Matrix, fn: () => T): T {
+  const outer = knownFinite;
+  knownFinite = m;
+  try {
+    return fn();
+  } finally {
+    knownFinite = outer;
   }
 }
 

@@ -187,7 +187,7 @@ export async function runNumpy(
   cases: Case[],
   threads: number,
   budget: number,
-  trainIters = 90,
+  trainIters = 450,
   python?: string,
 ): Promise<NumpyRun | null> {
   for (const py of python ? [python] : ["python3", "/usr/bin/python3"]) {

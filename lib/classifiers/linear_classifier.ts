@@ -24,7 +24,7 @@
  * ```
  * @module
  */
-import { assertFinite, matmul, Matrix, shapeOf } from "../matrix.ts";
+import { assertFinite, matmul, Matrix, shapeOf, withKnownFinite } from "../matrix.ts";
 import { type Seed, toRng } from "../random.ts";
 import {
   checkClasses,
@@ -219,7 +219,10 @@ export abstract class LinearClassifier {
       const idx = rng.choice(N, batchSize, { replace: true });
       let result: LossResult;
       try {
-        result = this.loss(X.gatherRows(idx, XBatch), gatherLabels(labels, idx), reg);
+        X.gatherRows(idx, XBatch);
+        // rows of X, which checkTrainData found finite: the loss need not scan them again
+        const yBatch = gatherLabels(labels, idx);
+        result = withKnownFinite(XBatch, () => this.loss(XBatch, yBatch, reg));
       } catch (e) {
         throw asDivergence(e, op, it, learningRate, history); // e.g. W grew to ±∞
       }
