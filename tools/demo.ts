@@ -22,19 +22,31 @@ import { parseArgs } from "node:util";
 import { CSP, demoHtml } from "./demo/page.ts";
 import { snapshotSvg } from "./demo/snapshot.ts";
 import { escapeHtml, HtmlView } from "../lib/plot/display.ts";
+// Type only: puts app.ts (the bundle's entry) into this module's graph without running it.
+import type { HeightMessage } from "./demo/app.ts";
 
 /** The port `deno task demo` listens on unless `--port` says otherwise (0: any free port). */
 export const DEFAULT_PORT = 8231;
 
 const ENTRY = fileURLToPath(new URL("./demo/app.ts", import.meta.url));
-const IMPORT_MAP = fileURLToPath(new URL("./demo/import_map.json", import.meta.url));
+
+/**
+ * What `node:worker_threads` becomes in the browser bundle. The library's kernels import `Worker`
+ * from it for their worker pool, which the page never starts (it runs the TypeScript kernels);
+ * should anything try, the library's fallback catches this error and stays on one thread.
+ */
+const WORKER_THREADS_STUB =
+  `export class Worker { constructor() { throw new Error("no worker_threads in a browser"); } }\n`;
+
+/** The key of the page's height message (`HeightMessage` of app.ts, whose type this imports). */
+const HEIGHT_KEY: keyof HeightMessage = "cs231nDemoHeight";
 
 let script: Promise<string> | undefined;
 
 /**
  * The page's script: `tools/demo/app.ts` with the library, bundled for the browser by
- * `deno bundle` (minified, one ES module; `node:worker_threads` mapped to a stub by
- * `tools/demo/import_map.json`). Built once per process.
+ * `deno bundle` (minified, one ES module; an import map written next to the output sends
+ * `node:worker_threads` to a stub). Built once per process.
  *
  * @example
  * ```ts ignore
@@ -54,14 +66,17 @@ export function buildDemoScript(): Promise<string> {
 async function bundle(): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "cs231n-demo-" });
   try {
-    const out = `${dir}/app.js`;
+    const out = `${dir}/app.js`, map = `${dir}/import_map.json`;
+    await Deno.writeTextFile(`${dir}/worker_threads.js`, WORKER_THREADS_STUB);
+    const imports = { "node:worker_threads": "./worker_threads.js" };
+    await Deno.writeTextFile(map, JSON.stringify({ imports }));
     const { code, stderr } = await new Deno.Command(Deno.execPath(), {
       args: [
         "bundle",
         "--quiet",
         "--no-config",
         "--import-map",
-        IMPORT_MAP,
+        map,
         "--platform",
         "browser",
         "--minify",
@@ -191,7 +206,7 @@ export async function demoEmbed(
       escapeHtml(page ?? await demoPage())
     }" title="Interactive linear classifier" style="width:100%;height:1200px;border:1px solid #ccc;` +
     `border-radius:6px"></iframe><script>(() => { const f = document.getElementById("${id}"); ` +
-    `addEventListener("message", (e) => { const h = e.data && e.data.cs231nDemoHeight; ` +
+    `addEventListener("message", (e) => { const h = e.data && e.data.${HEIGHT_KEY}; ` +
     `if (f && e.source === f.contentWindow && typeof h === "number" && h > 0) ` +
     `f.style.height = Math.min(h + 4, 5000) + "px"; }); })();</script>`;
   const html = `<div><div style="display:flex;gap:12px;align-items:center;flex-wrap:wrap">` +

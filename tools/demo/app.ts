@@ -458,11 +458,20 @@ function tick(): void {
   if (state.running) requestAnimationFrame(tick);
 }
 
-/** Inside a notebook's iframe: tell the notebook how tall the page is, so it shows all of it. */
+/**
+ * What the page posts to the notebook around its iframe (`demoEmbed` in tools/demo.ts listens):
+ * its height in CSS pixels, so the notebook shows all of it.
+ */
+export interface HeightMessage {
+  /** The page's content height. */
+  cs231nDemoHeight: number;
+}
+
 function reportHeight(): void {
   if (globalThis.parent === globalThis.window) return;
   const height = Math.ceil(document.body.getBoundingClientRect().height); // content, not viewport
-  globalThis.parent.postMessage({ cs231nDemoHeight: height }, "*"); // a number, nothing private
+  const message: HeightMessage = { cs231nDemoHeight: height };
+  globalThis.parent.postMessage(message, "*"); // a number, nothing private
 }
 
 new ResizeObserver(reportHeight).observe(document.body);
