@@ -316,6 +316,8 @@ function wire(): void {
     } else if (hit >= 0) {
       state.dragging = state.selected = hit;
       plot.setPointerCapture(ev.pointerId);
+      update(); // selected only: the data, the steps and the path stay until it moves
+      return;
     } else {
       const [x, y] = view().toData(px, py);
       state.points.push({ x, y, label: Number($<HTMLSelectElement>("add-class").value) });
