@@ -9,8 +9,9 @@
  * Every displayed number also sits, unrounded, in the element's `data-value` attribute (what the
  * browser test compares with the library to 1e-9).
  *
- * (A little over 400 lines: the page's state and every handler that changes it stay in one file,
- * so that what a click does can be read in one place; drawing, tables and math live elsewhere.)
+ * (About 480 lines, over the usual 400: the page's state and every handler that changes it stay
+ * in one file, so that what a click does can be read in one place; drawing, tables and math live
+ * elsewhere.)
  *
  * @module
  */
