@@ -106,9 +106,12 @@ Deno.test("release: the student edition is a complete repo without solutions or 
   // No instructor tooling: nothing of grader/release/ (markers, stubbing, release).
   assert.deepEqual(files.filter((f) => f.startsWith("grader/release/")), []);
   const tasks = JSON.parse(await Deno.readTextFile(join(student, "deno.json"))).tasks;
-  assert.deepEqual(Object.keys(tasks).sort(), ["check", "data:cifar10", "lab", "test"]);
-  assert.equal(tasks.check, "deno run -A tools/check.ts");
-  assert.equal(tasks.test, "deno test -A assignments/tests/");
+  assert.deepEqual(Object.keys(tasks).sort(), ["check", "data:cifar10", "demo", "lab", "test"]);
+  assert.equal(tasks.check.command, "deno run -A tools/check.ts");
+  assert.equal(tasks.test.command, "deno test -A assignments/tests/");
+  for (const [name, task] of Object.entries(tasks)) {
+    assert.match((task as { description?: string }).description ?? "", /\w/, `task ${name}`);
+  }
   const all = (await Promise.all(
     files.filter((f) => /\.(ts|ipynb|json|md)$/.test(f)).map((f) =>
       Deno.readTextFile(join(student, f))

@@ -37,6 +37,8 @@ export const STUDENT_TOOLS: readonly string[] = [
   "tools/lab.ts",
   "tools/check.ts",
   "tools/download_cifar10.ts",
+  // The interactive linear-classifier page (lesson 03 embeds it).
+  "tools/demo.ts",
   // `check()` for the lessons' "check your work" cells (runs tools/check.ts in a subprocess).
   "grader/notebook.ts",
   // Loaded by the sandbox's generated entry (not imported): `check` and `test` need it.
@@ -44,29 +46,56 @@ export const STUDENT_TOOLS: readonly string[] = [
 ];
 
 /**
- * The student deno.json tasks: the instructor's tasks whose script ships (`keep(path)`), plus
- * `check` (scored public tests) and `test` (the public tests with `deno test`'s own output).
+ * A deno.json task: its command, or `{ command, description }` (what `deno task` lists).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { Task } from "./student_edition.ts";
+ * const t: Task = { command: "deno run -A tools/lab.ts", description: "Open the lessons" };
+ * assert.equal(typeof t, "object");
+ * ```
+ */
+export type Task = string | { command: string; description?: string; [key: string]: unknown };
+
+/**
+ * The student deno.json tasks: the instructor's tasks whose script ships (`keep(path)`), as they
+ * are (descriptions kept), plus `check` (scored public tests) and `test` (the public tests with
+ * `deno test`'s own output).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { studentTasks } from "./student_edition.ts";
- * assert.match(studentTasks({}, () => true).test, /^deno test -A assignments\/tests\/$/);
+ * const tasks = studentTasks({ lab: { command: "deno run -A tools/lab.ts", description: "Lessons" } },
+ *   () => true);
+ * assert.deepEqual(tasks.lab, { command: "deno run -A tools/lab.ts", description: "Lessons" });
+ * assert.match((tasks.test as { command: string }).command, /^deno test -A assignments\/tests\/$/);
  * ```
  */
 export function studentTasks(
-  tasks: Record<string, string>,
+  tasks: Record<string, Task>,
   keep: (file: string) => boolean,
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, cmd] of Object.entries(tasks)) {
+): Record<string, Task> {
+  const out: Record<string, Task> = {};
+  for (const [name, task] of Object.entries(tasks)) {
     if (["test", "check", "release", "grade"].includes(name)) continue;
+    const cmd = typeof task === "string" ? task : task.command;
+    if (typeof cmd !== "string") {
+      throw new TypeError(`deno.json: task "${name}" has no command string`);
+    }
     const scripts = cmd.match(/\btools\/\S+\.ts\b/g) ?? [];
-    if (scripts.length > 0 && scripts.every(keep)) out[name] = cmd;
+    if (scripts.length > 0 && scripts.every(keep)) out[name] = task;
   }
-  out.check = "deno run -A tools/check.ts";
+  out.check = {
+    command: "deno run -A tools/check.ts",
+    description: "Run the public tests of an assignment (A1…) or function, with your score so far",
+  };
   // The public tests run the student's code in the grader's sandbox: deno test spawns it.
-  out.test = "deno test -A assignments/tests/";
+  out.test = {
+    command: "deno test -A assignments/tests/",
+    description: "The public tests with deno test's own output",
+  };
   return out;
 }
 
