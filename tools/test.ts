@@ -1,12 +1,19 @@
 /**
  * `deno task test`: the one test command (README and CI run exactly this).
  *
- * 1. `deno test --parallel` (one worker per CPU, `DENO_JOBS` to change it) over the
- *    unit/integration tests in tests/ and the `@example` blocks of lib/, grader/ and tools/
- *    (`--doc`), with coverage and a JUnit report (build/junit.xml). Each test file and each
- *    example runs in its own isolate, so the ~560 examples cost minutes of start-up alone; two
- *    workers halve that and let the long browser and notebook tests overlap. The Deno kernelspec is
- *    installed first, once, so no test re-installs it while another test's kernel starts;
+ * 1. `deno test` over the unit/integration tests in tests/ and the `@example` blocks of lib/,
+ *    grader/ and tools/ (`--doc`), with coverage and JUnit reports (build/junit-*.xml), in three
+ *    groups so that the machine's cores are used without slowing the tests that run on timeouts:
+ *    - `light` (everything but the lists below) with `--parallel` (one worker per CPU,
+ *      `DENO_JOBS` to change it): each test file and each of the ~600 examples starts its own
+ *      isolate, minutes of start-up alone when run one by one. Its output goes to
+ *      build/test-light.log and is printed when it ends;
+ *    - `browser` (`EARLY`: JupyterLab and Chromium, generous waits) at the same time, one file
+ *      after another;
+ *    - then, alone, `timed` (`LATE`: the grader's sandboxes with their per-test time limits, the
+ *      lessons through nbclient, the output stress runs), one file after another.
+ *    The Deno kernelspec is installed first, once, so no test re-installs it while another test's
+ *    kernel starts;
  * 2. line coverage of lib/ from that run (build/coverage.lcov), which must be ≥ 90%;
  * 3. `deno fmt --check` and `deno lint` over the repository, one test each (the offending files
  *    are listed when they fail);
@@ -17,42 +24,93 @@
  * reports coverage, fmt and lint without counting them.
  * @module
  */
+import { existsSync } from "node:fs";
+
 const COVERAGE_FLOOR = 90;
 const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const deno = Deno.execPath();
 const build = `${root}/build`;
 const covDir = `${build}/coverage-raw`;
-const junit = `${build}/junit.xml`;
+
+/** Run one after another, while the light group runs: JupyterLab and Chromium (generous waits). */
+const EARLY = [
+  "tests/browser.test.ts",
+  "tests/browser_classic.test.ts",
+  "tests/demo.test.ts",
+  "tests/kernel_shim.test.ts",
+];
+/** Run one after another, alone: per-test time limits (the grader) and the lessons' kernels. */
+const LATE = [
+  "tests/homework_adversarial.test.ts",
+  "tests/homework_grade.test.ts",
+  "tests/homework_notebooks.test.ts",
+  "tests/homework_release.test.ts",
+  "tests/notebook_check.test.ts",
+  "tests/notebooks.test.ts",
+  "tests/output_stress.test.ts",
+];
 
 /** The steps above; resolves to the exit code. */
 async function main(): Promise<number> {
   await Deno.remove(covDir, { recursive: true }).catch(() => {});
-  await Deno.remove(junit).catch(() => {});
+  for (const g of ["light", "browser", "timed"]) {
+    await Deno.remove(`${build}/junit-${g}.xml`).catch(() => {});
+  }
   await Deno.mkdir(build, { recursive: true });
 
   await prepareKernelspec();
   const started = performance.now();
-  const test = await new Deno.Command(deno, {
-    args: [
-      "test",
-      "-A",
+  const group = (name: string, args: string[], log?: string) =>
+    new Deno.Command(deno, {
+      args: [
+        "test",
+        "-A",
+        `--coverage=${covDir}/${name}`,
+        `--junit-path=${build}/junit-${name}.xml`,
+        ...args,
+      ],
+      cwd: root,
+      stdout: log ? "piped" : "inherit",
+      stderr: log ? "piped" : "inherit",
+    }).output().then(async (out) => {
+      if (log) {
+        const text = new Uint8Array([...out.stdout, ...out.stderr]);
+        await Deno.writeFile(log, text);
+        console.log(`\n---- ${name} group (${relativePath(log)}) ----`);
+        await Deno.stdout.write(text);
+        console.log(`---- end of ${name} group ----\n`);
+      }
+      return out.code;
+    });
+  const missing = [...EARLY, ...LATE].filter((f) => !existsSync(`${root}/${f}`));
+  if (missing.length > 0) throw new Error(`tools/test.ts: listed test files missing: ${missing}`);
+  const separate = [...EARLY, ...LATE];
+  const [browserCode, lightCode] = await Promise.all([
+    group("browser", [...Deno.args, ...EARLY]),
+    group("light", [
       "--parallel",
       "--doc",
-      `--coverage=${covDir}`,
-      `--junit-path=${junit}`,
+      `--ignore=${separate.join(",")}`,
       ...Deno.args,
       "lib/",
       "grader/",
       "tests/",
       "tools/",
-    ],
-    cwd: root,
-    stdout: "inherit",
-    stderr: "inherit",
-  }).output();
+    ], `${build}/test-light.log`),
+  ]);
+  const timedCode = await group("timed", [...Deno.args, ...LATE]);
+  const test = { code: Math.max(browserCode, lightCode, timedCode) };
   const seconds = (performance.now() - started) / 1000;
 
-  const counts = await readJunit(junit);
+  const parts = await Promise.all(
+    ["light", "browser", "timed"].map((g) => readJunit(`${build}/junit-${g}.xml`)),
+  );
+  const counts = {
+    total: parts.reduce((n, p) => n + p.total, 0),
+    passed: parts.reduce((n, p) => n + p.passed, 0),
+    failed: parts.reduce((n, p) => n + p.failed, 0),
+    ignored: parts.reduce((n, p) => n + p.ignored, 0),
+  };
   let failed = counts.failed;
   let passed = counts.passed;
 
@@ -60,7 +118,7 @@ async function main(): Promise<number> {
   const lcov = await new Deno.Command(deno, {
     args: [
       "coverage",
-      covDir,
+      ...["light", "browser", "timed"].map((g) => `${covDir}/${g}`),
       "--lcov",
       `--include=^file://${escape(root)}/lib/`,
       "--exclude=\\.ts#",
