@@ -9,7 +9,8 @@
  * Flags: `--quick` (fewer sizes, shorter runs), `--rounds R` (run everything R times, keep each
  * best), `--no-python`, `--python PATH` (the Python with numpy; default `python3`, then
  * `/usr/bin/python3`), `--no-js` (skip ml-matrix/tfjs), `--backends blas,wasm,ts` (default: all
- * available), `--only REGEX` (cases whose label matches), `--out DIR` (default `bench`). Each time
+ * available), `--only REGEX` (cases whose label matches), `--skip cold,thresholds` (leave those
+ * sections out), `--out DIR` (default `bench`). Each time
  * is the best of several runs after a warm-up; numpy gets the same treatment in its own process
  * right before ours (same machine load), with OPENBLAS_NUM_THREADS=1 for the 1-thread rows, so
  * "1 thread" and "2 threads" rows compare like with like. The TypeScript backend skips cases over
@@ -224,6 +225,8 @@ if (import.meta.main) {
       for (const backend of backends) {
         if (backend === "ts" && caseFlops(c) * caseIterations(c) > 1e9) continue;
         await initKernels({ backend, threads: c.threads });
+        // let the previous backend's threads (OpenBLAS's, the WebAssembly pool) stop spinning
+        await new Promise((resolve) => setTimeout(resolve, 250));
         const times = perIteration(c, timeIt(ourCase(c), budget));
         const mine = keep(c, `this library (${backend})`, c.threads, times);
         if (npRow) mine.vsNumpy = mine.ms / npRow.ms;
@@ -259,8 +262,10 @@ if (import.meta.main) {
       : "numpy: not found (python3 with numpy)",
   );
 
+  const skip = arg("--skip")?.split(",") ?? [];
   console.log("\ncold start (ms from process start: imports done, first 512² product done; warm):");
-  const cold = await coldStarts(backends, usePython ? np?.python ?? null : null);
+  const pythonFound = np?.python ?? (usePython ? python ?? "python3" : null);
+  const cold = skip.includes("cold") ? [] : await coldStarts(backends, pythonFound);
   for (const { who, importMs, firstMs, warmMs } of cold) {
     console.log(
       `  ${who.padEnd(22)} ${fmt(importMs).padStart(7)} ${fmt(firstMs).padStart(7)} ${
@@ -272,7 +277,7 @@ if (import.meta.main) {
   console.log(
     "\nthresholds (µs per product; TypeScript | BLAS | WebAssembly 1 thread | + 1 worker):",
   );
-  const thr = await thresholds(quick ? 0.05 : 0.2, blasFound !== null);
+  const thr = skip.includes("thresholds") ? [] : await thresholds(quick ? 0.05 : 0.2, !!blasFound);
   for (const { shape, ts, blas, wasm1, wasm2 } of thr) {
     const all = [ts, blas ?? Infinity, wasm1, wasm2];
     const min = Math.min(...all);
