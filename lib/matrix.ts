@@ -543,10 +543,19 @@ export class Matrix {
   sumOfSquares(axis: Axis): Matrix;
   sumOfSquares(axis?: Axis): number | Matrix {
     if (axis === undefined) {
-      const a = this.data;
-      let s = 0;
-      for (let i = 0; i < a.length; i++) s += a[i] * a[i];
-      return s;
+      // Four running sums (entries i ≡ 0, 1, 2, 3 mod 4), added at the end: one sum waited for
+      // each add before it (4 cycles an entry), this runs 3–4× faster on the regularization of a
+      // training step. A fixed order, so the same matrix always gives the same bits.
+      const a = this.data, n = a.length, n4 = n - (n % 4);
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let i = 0; i < n4; i += 4) {
+        s0 += a[i] * a[i];
+        s1 += a[i + 1] * a[i + 1];
+        s2 += a[i + 2] * a[i + 2];
+        s3 += a[i + 3] * a[i + 3];
+      }
+      for (let i = n4; i < n; i++) s0 += a[i] * a[i];
+      return (s0 + s1) + (s2 + s3);
     }
     return this.#reduce("sumOfSquares", axis, 0);
   }

@@ -313,6 +313,12 @@ Deno.test("reductions on a hand-computed example", () => {
   assert.deepEqual(Array.from(Matrix.fromArray([[2, 7, 7], [1, 1, 0]]).argmax(1)), [1, 0]);
   assert.equal(Matrix.fromArray([[3, 4]]).norm(), 5);
   assert.equal(a.sumOfSquares(), 91);
+  for (let n = 1; n <= 9; n++) { // four running sums and a tail: every length up to 9
+    const v = Matrix.fromArray([Array.from({ length: n }, (_, i) => i + 1)]);
+    assert.equal(v.sumOfSquares(), (n * (n + 1) * (2 * n + 1)) / 6);
+    v.data[n - 1] = NaN;
+    assert.ok(Number.isNaN(v.sumOfSquares()));
+  }
   assert.deepEqual(a.sumOfSquares(0).toArray(), [[17, 29, 45]]);
   assert.deepEqual(a.sumOfSquares(1).toArray(), [[14], [77]]);
 });

@@ -201,7 +201,7 @@ function currentBackend(): KernelBackend {
   return state.backend ??= backendFromEnv() ?? "auto";
 }
 
-/** The BLAS, searched for once (null when none is found or the backend is wasm or ts). */
+/** The BLAS, searched for once per process (null when none was found, with the reason kept). */
 function getBlas(): Blas | null {
   if (state.blas === undefined) {
     state.blas = findBlas();
