@@ -18,6 +18,7 @@ import {
   REPO_ROOT,
 } from "../tools/kernelspec.ts";
 import {
+  type CellProblem,
   executeNotebook,
   formatProblems,
   listNotebooks,
@@ -26,6 +27,7 @@ import {
   readNotebook,
   sourceOf,
   typeCheckNotebook,
+  typeCheckNotebooks,
   uncleanCells,
 } from "../tools/notebooks.ts";
 import { formatRun, tracedRun } from "../tools/stress_outputs.ts";
@@ -72,6 +74,7 @@ if (!ready) {
   }
 }
 const ignore = ready === null;
+let typeChecks: Promise<CellProblem[][]> | undefined;
 
 /** Writes a throwaway notebook with these code cells into a fresh temp dir. */
 /** lib/plot/show.ts by absolute URL (a temp notebook has no deno.json; show.ts needs no import map). */
@@ -137,7 +140,9 @@ for (const path of notebooks) {
     name: `${name}: code type-checks (nbconvert --to script, deno check)`,
     ignore,
     fn: async () => {
-      const problems = await typeCheckNotebook(path, ready!.jupyter);
+      // One deno check for all notebooks (the library's types once), shared by these tests.
+      typeChecks ??= typeCheckNotebooks(notebooks, ready!.jupyter);
+      const problems = (await typeChecks)[notebooks.indexOf(path)];
       assert.equal(problems.length, 0, `type errors:\n${formatProblems(path, problems)}`);
     },
   });
@@ -240,6 +245,31 @@ Deno.test({
       assert.match(typeErrors[0].message, /Expression expected/);
     } finally {
       await Deno.remove(join(path, ".."), { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "harness: checked together, each notebook gets only its own type errors",
+  ignore,
+  fn: async () => {
+    const bad = await tempNotebook(["const ok = 1;", "const s: string = ok;"]);
+    const good = join(bad, "..", "u.ipynb");
+    await Deno.copyFile(bad, good);
+    const nb = JSON.parse(await Deno.readTextFile(good));
+    nb.cells[1].source = "const s: string = String(ok);";
+    await Deno.writeTextFile(good, JSON.stringify(nb));
+    try {
+      const [badProblems, goodProblems] = await typeCheckNotebooks([bad, good], ready!.jupyter);
+      assert.deepEqual(badProblems.map((p) => p.cell), [1]);
+      assert.match(badProblems[0].message, /TS2322/);
+      assert.deepEqual(goodProblems, []);
+      assert.deepEqual([...Deno.readDirSync(join(bad, ".."))].map((e) => e.name).sort(), [
+        "t.ipynb",
+        "u.ipynb",
+      ]);
+    } finally {
+      await Deno.remove(join(bad, ".."), { recursive: true });
     }
   },
 });

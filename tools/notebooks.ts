@@ -215,7 +215,65 @@ export function parseExecutionFailure(stderr: string, nb: Notebook): CellProblem
  * ```
  */
 export async function typeCheckNotebook(path: string, jupyter: string): Promise<CellProblem[]> {
-  path = resolve(path);
+  return (await typeCheckNotebooks([path], jupyter))[0];
+}
+
+/**
+ * `typeCheckNotebook` for many notebooks at once: one `deno check` per folder for all their
+ * scripts (the library's types are checked once, not once per notebook). Returns each notebook's
+ * problems, in the order given; an error outside every notebook (in a module they import) is
+ * reported for each notebook of its folder.
+ *
+ * @example
+ * ```ts ignore
+ * const [a, b] = await typeCheckNotebooks(["notebooks/01-nearest-neighbor.ipynb", "notebooks/02-cross-validation.ipynb"], "jupyter");
+ * ```
+ */
+export async function typeCheckNotebooks(
+  paths: readonly string[],
+  jupyter: string,
+): Promise<CellProblem[][]> {
+  const exported = await Promise.all(paths.map((p) => exportScript(resolve(p), jupyter)));
+  try {
+    const results: CellProblem[][] = exported.map((e) => e.problems);
+    const byDir = new Map<string, number[]>();
+    exported.forEach((e, i) => {
+      if (e.script) byDir.set(dirname(e.script), [...(byDir.get(dirname(e.script)) ?? []), i]);
+    });
+    for (const [dir, members] of byDir) {
+      const scripts = members.map((i) => exported[i].script!);
+      const check = await run(Deno.execPath(), ["check", ...scripts], {
+        env: { NO_COLOR: "1" },
+        cwd: dir,
+      });
+      if (check.code === 0) continue;
+      const output = stripAnsi(check.stderr + check.stdout);
+      for (const i of members) {
+        const { script, text, nb } = exported[i];
+        const others = scripts.filter((s) => s !== script).map((s) => toFileUrl(s));
+        results[i] = checkProblems(output, text, nb, script!, others);
+      }
+    }
+    return results;
+  } finally {
+    for (const e of exported) {
+      for (const f of e.written) await Deno.remove(f).catch(() => {});
+    }
+  }
+}
+
+function toFileUrl(path: string): string {
+  return `file://${path.split("/").map(encodeURIComponent).join("/")}`;
+}
+
+/** `nbconvert --to script` of one notebook into a hidden `.ts` next to it. */
+async function exportScript(path: string, jupyter: string): Promise<{
+  nb: Notebook;
+  script: string | null;
+  text: string;
+  written: string[];
+  problems: CellProblem[];
+}> {
   const nb = await readNotebook(path);
   const dir = dirname(path);
   const stem = `.nbcheck-${basename(path, ".ipynb")}-${crypto.randomUUID().slice(0, 8)}`;
@@ -229,34 +287,40 @@ export async function typeCheckNotebook(path: string, jupyter: string): Promise<
     stem,
     path,
   ]);
-  const written = [];
-  for await (const e of Deno.readDir(dir)) if (e.name.startsWith(stem)) written.push(e.name);
-  const script = join(dir, `${stem}.ts`);
-  try {
-    if (res.code !== 0 || written.length !== 1) {
-      return [{ cell: -1, source: "", message: `nbconvert --to script failed:\n${res.output}` }];
-    }
-    if (extname(written[0]) !== ".ts") await Deno.rename(join(dir, written[0]), script);
-    const text = await Deno.readTextFile(script);
-    const check = await run(Deno.execPath(), ["check", script], {
-      env: { NO_COLOR: "1" },
-      cwd: dir,
-    });
-    if (check.code === 0) return [];
-    return checkProblems(stripAnsi(check.stderr + check.stdout), text, nb, script);
-  } finally {
-    for (const name of new Set([...written, `${stem}.ts`])) {
-      await Deno.remove(join(dir, name)).catch(() => {});
-    }
+  const written: string[] = [];
+  for await (const e of Deno.readDir(dir)) {
+    if (e.name.startsWith(stem)) written.push(join(dir, e.name));
   }
+  const script = join(dir, `${stem}.ts`);
+  if (res.code !== 0 || written.length !== 1) {
+    const problems = [{
+      cell: -1,
+      source: "",
+      message: `nbconvert --to script failed:\n${res.output}`,
+    }];
+    return { nb, script: null, text: "", written, problems };
+  }
+  if (extname(written[0]) !== ".ts") {
+    await Deno.rename(written[0], script);
+    written[0] = script;
+  }
+  return { nb, script, text: await Deno.readTextFile(script), written, problems: [] };
 }
 
 /** Splits `deno check` output into one problem per error, located by the cell it points into. */
-function checkProblems(output: string, script: string, nb: Notebook, file: string): CellProblem[] {
+function checkProblems(
+  output: string,
+  script: string,
+  nb: Notebook,
+  file: string,
+  others: readonly string[] = [],
+): CellProblem[] {
   const starts = cellStartLines(script, nb);
   const cellAt = (line: number) => starts.filter((s) => s.line <= line).at(-1);
+  // Blocks about another notebook's script (checked in the same run) are that notebook's.
   const blocks = output.split(/\n(?=TS\d+ \[ERROR\]|error: )/).filter((b) =>
-    /\[ERROR\]|^error: /m.test(b) && !/^error: Type checking failed/.test(b.trim())
+    /\[ERROR\]|^error: /m.test(b) && !/^error: Type checking failed/.test(b.trim()) &&
+    !others.some((o) => b.includes(o))
   );
   // Locations in the exported script become "cell N line L:C"; others become repo-relative paths.
   const location = /file:\/\/(\S+?):(\d+):(\d+)/g;
