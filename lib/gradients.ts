@@ -119,8 +119,9 @@ export function evalNumericalGradientArray(
 export interface GradCheckRecord {
   /** Flat (row-major) index of the coordinate. */
   index: number;
-  /** Its (row, column). */
+  /** Its row. */
   row: number;
+  /** Its column. */
   col: number;
   /** Centered-difference estimate. */
   numerical: number;

@@ -136,8 +136,9 @@ export class NonFiniteError extends RangeError {
   readonly op: string;
   /** The argument holding the value, e.g. `"X"`. */
   readonly argument: string;
-  /** Row and column of the first non-finite entry (row-major order). */
+  /** Row of the first non-finite entry (row-major order). */
   readonly row: number;
+  /** Its column. */
   readonly col: number;
   /** The entry: NaN, Infinity or -Infinity. */
   readonly value: number;
@@ -514,6 +515,7 @@ export class Matrix {
 
   /** Sum of all entries, or along an axis (0 → 1×cols, 1 → rows×1). */
   sum(): number;
+  /** Sum along an axis: 0 → 1×cols, 1 → rows×1. */
   sum(axis: Axis): Matrix;
   sum(axis?: Axis): number | Matrix {
     if (axis === undefined) {
@@ -540,6 +542,7 @@ export class Matrix {
    * ```
    */
   sumOfSquares(): number;
+  /** Sum of squares along an axis: 0 → 1×cols, 1 → rows×1. */
   sumOfSquares(axis: Axis): Matrix;
   sumOfSquares(axis?: Axis): number | Matrix {
     if (axis === undefined) {
@@ -562,6 +565,7 @@ export class Matrix {
 
   /** Mean of all entries, or along an axis. */
   mean(): number;
+  /** Mean along an axis: 0 → 1×cols, 1 → rows×1. */
   mean(axis: Axis): Matrix;
   mean(axis?: Axis): number | Matrix {
     if (axis === undefined) {
@@ -576,6 +580,7 @@ export class Matrix {
 
   /** Largest entry, or the largest along an axis; NaN where the entries hold a NaN (numpy's rule). */
   max(): number;
+  /** Largest entry along an axis (NaN where a NaN is among them). */
   max(axis: Axis): Matrix;
   max(axis?: Axis): number | Matrix {
     if (axis === undefined) return this.data[this.#argAll("max", true)];
@@ -584,6 +589,7 @@ export class Matrix {
 
   /** Smallest entry, or the smallest along an axis; NaN where the entries hold a NaN. */
   min(): number;
+  /** Smallest entry along an axis (NaN where a NaN is among them). */
   min(axis: Axis): Matrix;
   min(axis?: Axis): number | Matrix {
     if (axis === undefined) return this.data[this.#argAll("min", false)];
@@ -596,6 +602,7 @@ export class Matrix {
    * NaN beats every number, so the index of the first NaN is returned (numpy's `argmax`).
    */
   argmax(): number;
+  /** Index of the largest entry along an axis (0: per column, 1: per row); ties go to the first. */
   argmax(axis: Axis): Int32Array;
   argmax(axis?: Axis): number | Int32Array {
     return this.#argBest("argmax", axis, true);
@@ -603,6 +610,7 @@ export class Matrix {
 
   /** Index of the smallest entry (flat), or along an axis. Ties go to the first; NaN wins. */
   argmin(): number;
+  /** Index of the smallest entry along an axis (0: per column, 1: per row); ties go to the first. */
   argmin(axis: Axis): Int32Array;
   argmin(axis?: Axis): number | Int32Array {
     return this.#argBest("argmin", axis, false);

@@ -15,8 +15,8 @@
  *    The Deno kernelspec is installed first, once, so no test re-installs it while another test's
  *    kernel starts;
  * 2. line coverage of lib/ from that run (build/coverage.lcov), which must be ≥ 90%;
- * 3. `deno fmt --check` and `deno lint` over the repository, one test each (the offending files
- *    are listed when they fail);
+ * 3. `deno fmt --check` and `deno lint` over the repository, and `deno doc --lint lib/mod.ts` (the
+ *    public API documented), one test each (the offending files are listed when they fail);
  * 4. a last line `N passed, N failed` computed from the JUnit report (+ the coverage gate, fmt and
  *    lint).
  *
@@ -157,7 +157,7 @@ async function main(): Promise<number> {
   }
 
   // Formatting and lint: one test each in the summary (of a full run).
-  for (const check of [await fmtCheck(), await lintCheck()]) {
+  for (const check of [await fmtCheck(), await lintCheck(), await docLintCheck()]) {
     console.log(`\n${check.name}: ${check.ok ? "ok" : "FAILED"}`);
     for (const line of check.problems) console.log(`  ${line}`);
     if (Deno.args.length === 0) check.ok ? passed++ : failed++;
@@ -261,6 +261,17 @@ async function lintCheck() {
     problems = res.code !== 0 ? tail(res.output) : [];
   }
   return { name: "deno lint", ok: res.code === 0, problems };
+}
+
+/** `deno doc --lint lib/mod.ts`: every exported symbol of the public API documented. */
+async function docLintCheck() {
+  const res = await quiet(["doc", "--lint", "lib/mod.ts"]);
+  const problems = res.code === 0
+    ? []
+    : res.output.split("\n").filter((l) => /^error|-->/.test(l.trim())).map((l) =>
+      l.trim().replace(`${root}/`, "")
+    );
+  return { name: "deno doc --lint lib/mod.ts", ok: res.code === 0, problems };
 }
 
 async function quiet(args: string[]) {

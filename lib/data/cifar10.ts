@@ -70,10 +70,15 @@ const PLANE = CIFAR10_SIDE * CIFAR10_SIDE;
 
 /** Training and test sets, as `loadCifar10` returns them. */
 export interface Cifar10 {
+  /** Training images, N_train×3072 (the 32×32×3 pixels of each image in one row). */
   XTrain: Matrix;
+  /** Training labels 0–9, length N_train. */
   yTrain: Int32Array;
+  /** Test images, N_test×3072. */
   XTest: Matrix;
+  /** Test labels 0–9, length N_test. */
   yTest: Int32Array;
+  /** The ten class names, indexed by label ("airplane", "automobile", …). */
   classNames: readonly string[];
 }
 

@@ -34,13 +34,21 @@ export interface SplitOptions {
 
 /** The result of `trainValTestSplit`. */
 export interface Split {
+  /** Training images, N_train×D (one row per example). */
   XTrain: Matrix;
+  /** Training labels, length N_train. */
   yTrain: Int32Array;
+  /** Validation images, N_val×D. */
   XVal: Matrix;
+  /** Validation labels, length N_val. */
   yVal: Int32Array;
+  /** Test images, N_test×D. */
   XTest: Matrix;
+  /** Test labels, length N_test. */
   yTest: Int32Array;
+  /** Development subset of the training images (quick experiments), N_dev×D. */
   XDev: Matrix;
+  /** Development labels, length N_dev. */
   yDev: Int32Array;
 }
 

@@ -149,6 +149,8 @@ export type UpdateConfig = MomentumConfig & RmspropConfig & AdamConfig;
  * ```
  */
 export interface UpdateResult<C = UpdateConfig> {
+  /** The updated weights (a new matrix; the input is not changed). */
   w: Matrix;
+  /** The rule's state for the next step (cache, velocity, moments, step count). */
   config: C;
 }
