@@ -77,6 +77,7 @@ Deno.test("release: the student edition is a complete repo without solutions or 
     const need of [
       "deno.json",
       "deno.lock",
+      "LICENSE",
       "README.md",
       ".gitignore",
       "data/README.md",
@@ -105,7 +106,10 @@ Deno.test("release: the student edition is a complete repo without solutions or 
   assert.deepEqual(tooling, [], "no release or instructor grading tooling");
   // No instructor tooling: nothing of grader/release/ (markers, stubbing, release).
   assert.deepEqual(files.filter((f) => f.startsWith("grader/release/")), []);
-  const tasks = JSON.parse(await Deno.readTextFile(join(student, "deno.json"))).tasks;
+  const studentConfig = JSON.parse(await Deno.readTextFile(join(student, "deno.json")));
+  assert.equal(studentConfig["//"], undefined, "the repository's not-publishable note stays home");
+  assert.equal(studentConfig.license, "MIT");
+  const tasks = studentConfig.tasks;
   assert.deepEqual(Object.keys(tasks).sort(), ["check", "data:cifar10", "demo", "lab", "test"]);
   assert.equal(tasks.check.command, "deno run -A tools/check.ts");
   assert.equal(tasks.test.command, "deno test -A assignments/tests/");

@@ -157,12 +157,16 @@ export async function buildStudentEdition(
   // deno.json with the student tasks, the lock file, the README and the data folder's README.
   const config = JSON.parse(await Deno.readTextFile(join(root, "deno.json")));
   config.tasks = studentTasks(config.tasks ?? {}, (f) => tools.has(f));
+  // The repository's "//" says why it is not publishable (solutions, hidden tests); this edition
+  // has neither.
+  delete config["//"];
   await Deno.writeTextFile(join(out, "deno.json"), JSON.stringify(config, null, 2) + "\n");
   const ignore = await Deno.readTextFile(join(root, ".gitignore")).catch(() => "");
   await Deno.writeTextFile(join(out, ".gitignore"), `${ignore.trimEnd()}\nsubmission-*.zip\n`);
   for (
     const [from, to] of [
       ["deno.lock", "deno.lock"],
+      ["LICENSE", "LICENSE"],
       ["data/README.md", "data/README.md"],
       ["assignments/README.student.md", "README.md"],
     ]
