@@ -107,8 +107,9 @@ export interface KernelInfo {
  * WebAssembly beats the TypeScript loops from about 16³, except for a row vector times a matrix
  * and an outer product (copying into WebAssembly memory costs as much as the product); waking a
  * worker pays from about 100³. A call into OpenBLAS through FFI costs about a microsecond, so
- * the TypeScript loops win only below about 7³ (6³ took 0.65 µs in TypeScript, 1.0 µs in
- * OpenBLAS; 8³ 1.3 and 1.1 µs), rows times matrices and outer products included.
+ * the TypeScript loops win only on the tiniest products: the crossover moved between 7³ and 12³
+ * from run to run (8³: 2.2 µs in TypeScript, 3.4 µs in OpenBLAS in one run, 1.3 and 1.1 µs in
+ * another; 12³: 4.4 and 3.8 µs), so 10³; rows times matrices and outer products included.
  *
  * @example
  * ```ts
@@ -118,7 +119,7 @@ export interface KernelInfo {
  * ```
  */
 export const KERNEL_DEFAULTS = {
-  minBlasWork: 7 ** 3,
+  minBlasWork: 10 ** 3,
   minWasmWork: 16 ** 3,
   minParallelWork: 100 ** 3,
 } as const;
