@@ -42,3 +42,4 @@ export * from "./image_grid.ts";
 export * from "./heatmap.ts";
 export * from "./table.ts";
 export * from "./text.ts";
+export * from "./graph.ts";
