@@ -213,9 +213,24 @@ Deno.test("grade: edited or deleted tests, harness or manifest in a submission c
 
 Deno.test("grade: a zip (given, or inside the submission) and loose files are found", async () => {
   const zipPath = join(tmp, "nested.zip");
+  // With the lessons: one answers its inline question, the other is not JSON.
+  const lesson = {
+    cells: [
+      { cell_type: "markdown", source: "Why?", metadata: { tags: ["question"], points: 2 } },
+      { cell_type: "markdown", source: "**Your answer:** Each point is its own nearest neighbor." },
+    ],
+  };
+  lesson.cells[1] = {
+    ...lesson.cells[1],
+    metadata: { tags: ["answer"] },
+  } as typeof lesson.cells[0];
   await Deno.writeFile(
     zipPath,
-    zipEntries(FILES.map((f) => ({ path: `my-work/${f}`, data: solution[f] }))),
+    zipEntries([
+      ...FILES.map((f) => ({ path: `my-work/${f}`, data: solution[f] })),
+      { path: "my-work/notebooks/01-nearest-neighbor.ipynb", data: JSON.stringify(lesson) },
+      { path: "my-work/notebooks/02-cross-validation.ipynb", data: "{ not json" },
+    ]),
   );
   const loose = Object.fromEntries(FILES.map((f) => [f.split("/").at(-1)!, solution[f]]));
   const inFolder = join(tmp, "zip-in-folder");
@@ -229,6 +244,11 @@ Deno.test("grade: a zip (given, or inside the submission) and loose files are fo
   assert.equal(uploaded.score, 20);
   assert.deepEqual([...Deno.readDirSync(inFolder)].map((e) => e.name), ["submission-A1.zip"]);
   assert.equal(zipped.score, 20);
+  // The answers reach the instructor beside the score, never scored by the autograder.
+  assert.match(zipped.output!, /Inline questions: 1 of 1 answered; 2 points are graded by hand/);
+  const answers = zipped.extra_data?.answers_markdown as string;
+  assert.match(answers, /> Why\?\n\nEach point is its own nearest neighbor\./);
+  assert.match(answers, /02-cross-validation\.ipynb: could not be read \(/);
   assert.equal(
     (zipped.extra_data?.files as Record<string, string>)[FILES[0]],
     `my-work/${FILES[0]}`,

@@ -231,6 +231,12 @@ Deno.test("release: `deno task check A1 --zip` in the student edition: score so 
   const zip = unzipEntries(await Deno.readFile(join(student, "submission-A1.zip")));
   assert.deepEqual([...zip.keys()].filter((p) => p.startsWith("lib/")), [KNN, CV]);
   assert.ok([...zip.keys()].includes("notebooks/01-nearest-neighbor.ipynb"));
+  // The inline questions of lessons 01 and 02, none answered yet in the fresh edition.
+  const answers = new TextDecoder().decode(zip.get("answers-A1.md"));
+  assert.match(answers, /^# A1: inline questions, graded by hand\n\n0 of \d+ questions answered/);
+  assert.match(answers, /## notebooks\/01-nearest-neighbor.ipynb\n/);
+  assert.match(answers, /## notebooks\/02-cross-validation.ipynb\n/);
+  assert.match(answers, /_\(no answer\)_/);
   await Deno.remove(join(student, "submission-A1.zip"));
 });
 

@@ -31,6 +31,7 @@ import {
   uncleanCells,
 } from "../tools/notebooks.ts";
 import { formatRun, tracedRun } from "../tools/stress_outputs.ts";
+import { unmatchedNumbers } from "../tools/quoted_numbers.ts";
 
 /** The smoke fixture: imports from "lib", shows a chart, an image grid, a heatmap and a table. */
 const SMOKE = join(REPO_ROOT, "tests", "fixtures", "smoke.ipynb");
@@ -132,6 +133,14 @@ for (const path of notebooks) {
       );
       const missing = missingRichOutputs(result.executed!);
       assert.equal(missing.length, 0, `charts missing:\n${formatProblems(path, missing)}`);
+      // Numbers quoted in the prose are numbers the cells printed (tools/quoted_numbers.ts).
+      const drift = unmatchedNumbers(result.executed!);
+      assert.equal(
+        drift.length,
+        0,
+        `the text quotes numbers no output prints (update the text, or list a constant in the ` +
+          `notebook metadata's "quotedNumbers" with the reason):\n${formatProblems(path, drift)}`,
+      );
       if (path === SMOKE) checkSmokeOutputs(result.executed!);
     },
   });

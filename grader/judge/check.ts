@@ -29,6 +29,8 @@ import {
 } from "./manifest.ts";
 import { grade } from "./grade.ts";
 import { zipEntries } from "./zip.ts";
+import { answersMarkdown } from "../release/questions.ts";
+import type { Notebook } from "../../tools/notebook_checks.ts";
 import {
   type CheckedAssignment,
   type CheckedTest,
@@ -239,7 +241,10 @@ function hiddenPoints(a: Assignment, manifest: Manifest): number {
       .reduce((s, t) => s + t.points, 0);
 }
 
-/** Writes submission-<id>.zip in `root`: the assignment's lib files and notebooks. */
+/**
+ * Writes submission-<id>.zip in `root`: the assignment's lib files and notebooks, and
+ * `answers-<id>.md`, the inline questions with the student's answers for the instructor.
+ */
 async function writeSubmissionZip(
   root: string,
   a: Assignment,
@@ -248,9 +253,27 @@ async function writeSubmissionZip(
   const entries = await Promise.all(
     paths.map(async (path) => ({ path, data: await Deno.readFile(join(root, path)) })),
   );
+  const notebooks = await Promise.all(
+    paths.filter((p) => p.endsWith(".ipynb")).map((path) => readAnswers(root, path)),
+  );
+  const answers = `answers-${a.id}.md`;
+  entries.push({ path: answers, data: new TextEncoder().encode(answersMarkdown(a.id, notebooks)) });
+  paths.push(answers);
   const out = join(root, `submission-${a.id}.zip`);
   await Deno.writeFile(out, zipEntries(entries));
   return { path: out, files: paths };
+}
+
+/** A notebook of the submission, parsed for its answers (or why it cannot be). */
+async function readAnswers(
+  root: string,
+  path: string,
+): Promise<{ path: string; notebook?: Notebook; error?: string }> {
+  try {
+    return { path, notebook: JSON.parse(await Deno.readTextFile(join(root, path))) };
+  } catch (e) {
+    return { path, error: e instanceof Error ? e.message : String(e) };
+  }
 }
 
 function fmt(x: number): string {

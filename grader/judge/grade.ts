@@ -21,10 +21,11 @@
  * ```
  * @module
  */
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import {
   assignmentFiles,
   DEFAULT_TIME_LIMIT_SECONDS,
+  fileNamePattern,
   findAssignment,
   loadManifest,
   type Manifest,
@@ -37,6 +38,8 @@ import { prepareSandbox } from "./prepare.ts";
 import { loadTestBodies, runTests, type TestOutcome } from "./runner.ts";
 import { typeErrors } from "./typecheck.ts";
 import { copyTree, locateFiles } from "./workspace.ts";
+import { answersMarkdown, findQuestions } from "../release/questions.ts";
+import type { Notebook } from "../../tools/notebook_checks.ts";
 import { listFiles, unzipTo } from "./zip.ts";
 
 /** The folder this grader belongs to (a repository, a student edition or an autograder). */
@@ -133,7 +136,19 @@ export async function grade(o: GradeOptions): Promise<GradescopeResults> {
     // 1. The workspace: base + the submission's assignment files, nothing else.
     const ws = join(tmp, "ws");
     const wanted = assignmentFiles(a);
-    const files = await placeSubmission(o.submission, tmp, ws, o.source.base, wanted, notes);
+    const notebooks: SubmittedNotebook[] = [];
+    const files = await placeSubmission(o.submission, tmp, ws, o.source.base, wanted, notes, {
+      patterns: a.notebooks ?? [],
+      found: notebooks,
+    });
+    const answers = answersMarkdown(a.id, notebooks);
+    const questions = notebooks.flatMap((n) => {
+      try {
+        return n.notebook ? findQuestions(n.notebook, n.path) : [];
+      } catch {
+        return [];
+      }
+    });
 
     // 2. The grader's tests: any problem here is the grader's, not the student's. Every test of
     // the assignment's files is loaded and checked against the manifest, also when `select` keeps
@@ -218,6 +233,17 @@ export async function grade(o: GradeOptions): Promise<GradescopeResults> {
           round(visible.reduce((s, t) => s + t.max_score, 0))
         }.`,
         ...(notes.length ? ["", ...notes] : []),
+        ...(questions.length
+          ? [
+            "",
+            `Inline questions: ${
+              questions.filter((q) => q.answered).length
+            } of ${questions.length} ` +
+            `answered; ${
+              questions.reduce((t, q) => t + q.points, 0)
+            } points are graded by hand, not included above.`,
+          ]
+          : []),
       ];
       return {
         score: round(score),
@@ -237,6 +263,8 @@ export async function grade(o: GradeOptions): Promise<GradescopeResults> {
           broken_modules: Object.fromEntries(ready.spec.broken),
           autograder_failed: graderProblems.length > 0,
           grader_problems: graderProblems,
+          inline_questions: questions.length,
+          answers_markdown: answers,
           seconds: Math.round(performance.now() - started) / 1000,
           ...(o.keep ? { workspace: tmp } : {}),
         },
@@ -258,6 +286,7 @@ async function placeSubmission(
   base: string,
   wanted: readonly string[],
   notes: string[],
+  notebooks: { patterns: readonly string[]; found: SubmittedNotebook[] },
 ): Promise<Record<string, string>> {
   let subDir = resolve(submission);
   const stat = await Deno.lstat(subDir).catch(() => null);
@@ -286,6 +315,7 @@ async function placeSubmission(
     subDir = merged;
     submitted = await listFiles(subDir);
   }
+  await readNotebooks(subDir, submitted, notebooks.patterns, notebooks.found);
   const files: Record<string, string> = {};
   for (const [file, found] of locateFiles(submitted, wanted)) {
     if (!found) {
@@ -324,4 +354,36 @@ function realPath(path: string): string {
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
+}
+
+/** A notebook of a submission, parsed for its inline answers, or why it could not be. */
+type SubmittedNotebook = { path: string; notebook?: Notebook; error?: string };
+
+/** The largest notebook read for its answers (a lesson without outputs is ~100 kB). */
+const MAX_NOTEBOOK_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Reads the submitted notebooks that match the assignment's patterns by file name (wherever the
+ * student put them) as JSON, never executing anything; one that is too large or not JSON is
+ * recorded with the reason.
+ */
+async function readNotebooks(
+  dir: string,
+  submitted: readonly string[],
+  patterns: readonly string[],
+  out: SubmittedNotebook[],
+): Promise<void> {
+  const names = patterns.map(fileNamePattern);
+  for (const path of submitted) {
+    if (!names.some((re) => re.test(basename(path)))) continue;
+    try {
+      const { size } = await Deno.stat(join(dir, path));
+      if (size > MAX_NOTEBOOK_BYTES) {
+        throw new Error(`${size} bytes, more than ${MAX_NOTEBOOK_BYTES}`);
+      }
+      out.push({ path, notebook: JSON.parse(await Deno.readTextFile(join(dir, path))) });
+    } catch (e) {
+      out.push({ path, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
 }

@@ -390,9 +390,7 @@ export async function notebookPaths(
   const out = new Set<string>();
   for (const pattern of patterns) {
     const dir = dirname(pattern);
-    const re = new RegExp(
-      `^${basename(pattern).replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*")}$`,
-    );
+    const re = fileNamePattern(pattern);
     try {
       for await (const e of Deno.readDir(join(root, dir))) {
         if (e.isFile && re.test(e.name)) out.add(`${dir}/${e.name}`);
@@ -402,4 +400,22 @@ export async function notebookPaths(
     }
   }
   return [...out].sort();
+}
+
+/**
+ * The file-name part of a notebook pattern (`notebooks/01-*.ipynb`) as a regular expression over
+ * bare file names: `*` matches any run of characters except `/`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fileNamePattern } from "./manifest.ts";
+ * assert.ok(fileNamePattern("notebooks/01-*.ipynb").test("01-nearest-neighbor.ipynb"));
+ * assert.ok(!fileNamePattern("notebooks/01-*.ipynb").test("02-cross-validation.ipynb"));
+ * ```
+ */
+export function fileNamePattern(pattern: string): RegExp {
+  return new RegExp(
+    `^${basename(pattern).replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*")}$`,
+  );
 }

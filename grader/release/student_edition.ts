@@ -17,6 +17,7 @@
 import { dirname, join } from "node:path";
 import { type Manifest, studentManifest } from "../judge/manifest.ts";
 import { findRegions, notebookRegions, stubNotebook, stubSource } from "./markers.ts";
+import { blankAnswers, referenceAnswers } from "./questions.ts";
 import { type Notebook, readNotebook, sourceOf } from "../../tools/notebooks.ts";
 import { copyStubbed } from "./base.ts";
 import { copyTree } from "../judge/workspace.ts";
@@ -128,7 +129,8 @@ export async function buildStudentEdition(
       continue;
     }
     const nb = await readNotebook(join(root, "notebooks", path));
-    const stubbed = stubNotebook(nb, `notebooks/${path}`);
+    // Solution cells stubbed; the reference answers of the inline questions blanked.
+    const stubbed = blankAnswers(stubNotebook(nb, `notebooks/${path}`), `notebooks/${path}`);
     await Deno.writeTextFile(target, JSON.stringify(stubbed, null, 1) + "\n");
   }
   // The public tests, their harness, and the student manifest.
@@ -181,7 +183,8 @@ export async function buildStudentEdition(
 /**
  * Solution text and hidden tests found in a student edition: marker comments in lib/ or the
  * notebooks, any distinctive solution line (≥ 20 characters, not also outside the regions) of
- * `root`'s lib/ and notebooks anywhere in `student`, hidden test files or test names.
+ * `root`'s lib/ and notebooks — the reference answers of the inline questions included — anywhere
+ * in `student`, hidden test files or test names.
  *
  * @example
  * ```ts ignore
@@ -204,7 +207,10 @@ export async function leaks(root: string, student: string, manifest: Manifest): 
     if (!path.endsWith(".ipynb") || path.includes(".ipynb_checkpoints")) continue;
     const nb = await readNotebook(join(root, "notebooks", path));
     for (const r of notebookRegions(nb, path)) r.solution.forEach((l) => solution.add(l.trim()));
-    for (const cell of stubNotebook(nb, path).cells) {
+    for (const answer of referenceAnswers(nb, path)) {
+      answer.split("\n").forEach((l) => solution.add(l.trim()));
+    }
+    for (const cell of blankAnswers(stubNotebook(nb, path), path).cells) {
       sourceOf(cell).split("\n").forEach((l) => outside.add(l.trim()));
     }
   }
