@@ -50,8 +50,10 @@ Deno.test("doc examples: the checker lists exactly the undocumented symbols of a
       [
         ex("1;"),
         "export function good(): number { return 1; }",
+        "/** Not exported: `deno doc` lists it (bare's signature names it), the checker skips it. */",
+        "type Hidden = number;",
         "/** No example. */",
-        "export function bare(): number { return 2; }",
+        "export function bare(): Hidden { return 2; }",
         "/**\n * Ignored.\n *\n * @example\n * ```ts ignore\n * 1;\n * ```\n */",
         "export const ignored = 3;",
         ex("new Box();"),

@@ -62,6 +62,7 @@ interface Member {
 }
 interface Declaration {
   kind: string;
+  declarationKind?: string;
   jsDoc?: JsDoc;
   location: Location;
   def?: { methods?: Member[]; target?: Location };
@@ -110,6 +111,8 @@ export async function missingExamples(
     else seen.set(key, { miss: { file, line, name, kind }, ok });
   };
   const visit = (name: string, d: Declaration) => {
+    // "private": not exported, listed only because an exported signature mentions it.
+    if (d.declarationKind === "private") return;
     const file = rel(d.location);
     note(file, d.location.line, name, d.kind, hasRunnableExample(d.jsDoc));
     if (d.kind !== "class" || !file.startsWith("lib/")) return;

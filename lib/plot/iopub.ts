@@ -60,8 +60,12 @@ export function connectionFileFromArgs(args: readonly string[]): string | null {
  * when it cannot be read.
  *
  * @example
- * ```ts ignore
- * const args = await ownCommandLine(); // ["/usr/bin/deno", "jupyter", "--kernel", "--conn", …]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { connectionFileFromArgs, ownCommandLine } from "./iopub.ts";
+ * const args = await ownCommandLine(); // in a kernel: ["/usr/bin/deno", "jupyter", "--kernel", …]
+ * if (args) assert.match(args[0], /deno/); // here: deno test, so not a kernel's command line
+ * if (args) assert.equal(connectionFileFromArgs(args), null);
  * ```
  */
 export async function ownCommandLine(): Promise<string[] | null> {
