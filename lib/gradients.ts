@@ -21,7 +21,21 @@
 import { assertFinite, assertSameShape, Matrix } from "./matrix.ts";
 import { type Seed, toRng } from "./random.ts";
 
-/** Options of the finite-difference gradients. */
+/**
+ * Options of the finite-difference gradients.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix } from "./matrix.ts";
+ * import { evalNumericalGradient, type NumericalGradientOptions } from "./gradients.ts";
+ * const x = Matrix.fromArray([[1]]);
+ * const f = (m: Matrix) => m.get(0, 0) ** 2; // f'(1) = 2
+ * const forward: NumericalGradientOptions = { method: "forward", h: 1e-3 };
+ * assert(Math.abs(evalNumericalGradient(f, x, forward).get(0, 0) - 2.001) < 1e-9); // error h
+ * assert(Math.abs(evalNumericalGradient(f, x).get(0, 0) - 2) < 1e-9); // centered: exact here
+ * ```
+ */
 export interface NumericalGradientOptions {
   /** Step h (default 1e-5). */
   h?: number;
@@ -115,7 +129,22 @@ export function evalNumericalGradientArray(
   return grad;
 }
 
-/** One coordinate checked by `gradCheckSparse`. */
+/**
+ * One coordinate checked by `gradCheckSparse`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix } from "./matrix.ts";
+ * import { type GradCheckRecord, gradCheckSparse } from "./gradients.ts";
+ * const x = Matrix.fromArray([[1, 2, 3]]);
+ * const wrong = Matrix.fromArray([[2, 4, 0]]); // d(Σx²)/dx = 2x = [2, 4, 6]: column 2 is wrong
+ * const records: GradCheckRecord[] = gradCheckSparse((m) => m.pow(2).sum(), x, wrong);
+ * const bad = records.find((r) => r.col === 2);
+ * assert(bad && bad.analytic === 0 && Math.abs(bad.numerical - 6) < 1e-6 && bad.relError === 1);
+ * assert(records.every((r) => r.col === 2 || r.relError < 1e-7));
+ * ```
+ */
 export interface GradCheckRecord {
   /** Flat (row-major) index of the coordinate. */
   index: number;

@@ -13,8 +13,9 @@
  * naming the operation and the shape; `sum` and `sumOfSquares` of nothing are 0, their identity.
  *
  * (This file is longer than the others on purpose: `Matrix` is one class, and keeping its whole
- * numpy-like surface in one place lets a student read it top to bottom. Products live in
- * `kernels/`.)
+ * numpy-like surface in one place lets a student read it top to bottom. Every public method carries
+ * a short `@example` with a known answer, run by `deno test --doc`: the examples are the
+ * documentation, and they are most of the length. Products live in `kernels/`.)
  *
  * @example
  * ```ts
@@ -38,10 +39,30 @@ import {
 } from "./kernels/elementwise.ts";
 import { type Seed, toRng } from "./random.ts";
 
-/** Axis of a reduction: 0 reduces over rows (one value per column), 1 over columns (one per row). */
+/**
+ * Axis of a reduction: 0 reduces over rows (one value per column), 1 over columns (one per row).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type Axis, Matrix } from "./matrix.ts";
+ * const overRows: Axis = 0; // N×D → 1×D, one value per column
+ * assert.deepEqual(Matrix.fromArray([[1, 2], [3, 4]]).sum(overRows).toArray(), [[4, 6]]);
+ * ```
+ */
 export type Axis = 0 | 1;
 
-/** Formats a shape the way error messages show it, e.g. `(3×4)`. */
+/**
+ * Formats a shape the way error messages show it, e.g. `(3×4)`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix, shapeOf } from "./matrix.ts";
+ * assert.equal(shapeOf(Matrix.zeros(3, 4)), "(3×4)");
+ * assert.equal(shapeOf({ rows: 2, cols: 1 }), "(2×1)");
+ * ```
+ */
 export function shapeOf(m: { rows: number; cols: number }): string {
   return `(${m.rows}×${m.cols})`;
 }
@@ -252,19 +273,49 @@ export class Matrix {
 
   // ---- constructors -------------------------------------------------------------------------
 
-  /** A rows×cols matrix of zeros. */
+  /**
+   * A rows×cols matrix of zeros.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const Z = Matrix.zeros(2, 3); // 2×3
+   * assert.deepEqual(Z.toArray(), [[0, 0, 0], [0, 0, 0]]);
+   * assert.throws(() => Matrix.zeros(2, 1.5), /zeros: cols must be a non-negative integer/);
+   * ```
+   */
   static zeros(rows: number, cols: number): Matrix {
     assertShape("zeros", rows, cols);
     return new Matrix(rows, cols);
   }
 
-  /** A rows×cols matrix of ones. */
+  /**
+   * A rows×cols matrix of ones.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * assert.deepEqual(Matrix.ones(2, 2).toArray(), [[1, 1], [1, 1]]);
+   * assert.equal(Matrix.ones(4, 1).sum(), 4);
+   * ```
+   */
   static ones(rows: number, cols: number): Matrix {
     assertShape("ones", rows, cols);
     return Matrix.full(rows, cols, 1);
   }
 
-  /** A rows×cols matrix filled with `value`. */
+  /**
+   * A rows×cols matrix filled with `value`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * assert.deepEqual(Matrix.full(1, 3, 0.5).toArray(), [[0.5, 0.5, 0.5]]);
+   * ```
+   */
   static full(rows: number, cols: number, value: number): Matrix {
     assertShape("full", rows, cols);
     const m = new Matrix(rows, cols);
@@ -272,7 +323,19 @@ export class Matrix {
     return m;
   }
 
-  /** The n×n identity matrix. */
+  /**
+   * The n×n identity matrix.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const I = Matrix.eye(2); // n×n
+   * assert.deepEqual(I.toArray(), [[1, 0], [0, 1]]);
+   * const X = Matrix.fromArray([[1, 2], [3, 4]]);
+   * assert.deepEqual(X.matmul(I).toArray(), X.toArray()); // X·I = X
+   * ```
+   */
   static eye(n: number): Matrix {
     assertShape("eye", n, n, ["n", "n"]);
     const m = new Matrix(n, n);
@@ -280,7 +343,19 @@ export class Matrix {
     return m;
   }
 
-  /** A matrix from nested arrays (one inner array per row); all rows must have equal length. */
+  /**
+   * A matrix from nested arrays (one inner array per row); all rows must have equal length.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const X = Matrix.fromArray([[1, 2, 3], [4, 5, 6]]); // 2 rows of 3 → 2×3
+   * assert.deepEqual(X.shape, [2, 3]);
+   * assert.equal(X.get(1, 0), 4);
+   * assert.throws(() => Matrix.fromArray([[1, 2], [3]]), /row 1 has 1 values, row 0 has 2/);
+   * ```
+   */
   static fromArray(rows: readonly (readonly number[])[]): Matrix {
     const r = rows.length;
     const c = r === 0 ? 0 : rows[0].length;
@@ -296,17 +371,51 @@ export class Matrix {
     return m;
   }
 
-  /** A 1×n row vector. */
+  /**
+   * A 1×n row vector.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const b = Matrix.rowVector([1, 2, 3]); // 1×3: a bias, added to every row of an N×3
+   * assert.deepEqual(b.shape, [1, 3]);
+   * assert.deepEqual(Matrix.zeros(2, 3).add(b).toArray(), [[1, 2, 3], [1, 2, 3]]);
+   * ```
+   */
   static rowVector(values: ArrayLike<number>): Matrix {
     return new Matrix(1, values.length, Float64Array.from(values));
   }
 
-  /** An n×1 column vector. */
+  /**
+   * An n×1 column vector.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const c = Matrix.colVector([1, 2]); // 2×1: one value per row
+   * assert.deepEqual(c.shape, [2, 1]);
+   * assert.deepEqual(Matrix.zeros(2, 3).add(c).toArray(), [[1, 1, 1], [2, 2, 2]]);
+   * ```
+   */
   static colVector(values: ArrayLike<number>): Matrix {
     return new Matrix(values.length, 1, Float64Array.from(values));
   }
 
-  /** Samples from N(0, 1) (scale with `.mul(std)`), drawn from `seed` (a number or an `Rng`). */
+  /**
+   * Samples from N(0, 1) (scale with `.mul(std)`), drawn from `seed` (a number or an `Rng`).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const W = Matrix.randn(3073, 10, 0).mul(1e-4); // D×C weights with std 1e-4
+   * assert.deepEqual(W.shape, [3073, 10]);
+   * assert.deepEqual(Matrix.randn(2, 2, 7).data, Matrix.randn(2, 2, 7).data); // same seed
+   * assert(Math.abs(Matrix.randn(100, 100, 1).mean()) < 0.05); // 10⁴ samples: mean ≈ 0
+   * ```
+   */
   static randn(rows: number, cols: number, seed?: Seed): Matrix {
     assertShape("randn", rows, cols);
     const rng = toRng(seed);
@@ -315,7 +424,18 @@ export class Matrix {
     return m;
   }
 
-  /** Samples from U[0, 1), drawn from `seed` (a number or an `Rng`). */
+  /**
+   * Samples from U[0, 1), drawn from `seed` (a number or an `Rng`).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const U = Matrix.rand(2, 3, 0);
+   * assert(U.min() >= 0 && U.max() < 1);
+   * assert.deepEqual(U.toArray(), Matrix.rand(2, 3, 0).toArray()); // same seed, same numbers
+   * ```
+   */
   static rand(rows: number, cols: number, seed?: Seed): Matrix {
     assertShape("rand", rows, cols);
     const rng = toRng(seed);
@@ -326,43 +446,117 @@ export class Matrix {
 
   // ---- access -------------------------------------------------------------------------------
 
-  /** `[rows, cols]`, like numpy's `shape`. */
+  /**
+   * `[rows, cols]`, like numpy's `shape`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const X = Matrix.zeros(5, 3073); // N×D
+   * const [N, D] = X.shape;
+   * assert.equal(N, 5);
+   * assert.equal(D, 3073);
+   * ```
+   */
   get shape(): [number, number] {
     return [this.rows, this.cols];
   }
 
-  /** Number of entries. */
+  /**
+   * Number of entries.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * assert.equal(Matrix.zeros(5, 4).size, 20); // rows·cols
+   * ```
+   */
   get size(): number {
     return this.data.length;
   }
 
-  /** Entry (i, j); throws on an index outside the matrix. */
+  /**
+   * Entry (i, j); throws on an index outside the matrix.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const X = Matrix.fromArray([[1, 2], [3, 4]]);
+   * assert.equal(X.get(1, 0), 3); // row 1, column 0
+   * assert.throws(() => X.get(2, 0), /get: index \(2, 0\) is outside \(2×2\)/);
+   * ```
+   */
   get(i: number, j: number): number {
     this.#checkIndex("get", i, j);
     return this.data[i * this.cols + j];
   }
 
-  /** Sets entry (i, j) in place; throws on an index outside the matrix. */
+  /**
+   * Sets entry (i, j) in place; throws on an index outside the matrix.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const X = Matrix.zeros(2, 2).set(0, 1, 5).set(1, 0, 7); // returns the matrix: calls chain
+   * assert.deepEqual(X.toArray(), [[0, 5], [7, 0]]);
+   * ```
+   */
   set(i: number, j: number, value: number): this {
     this.#checkIndex("set", i, j);
     this.data[i * this.cols + j] = value;
     return this;
   }
 
-  /** Nested arrays, one per row. */
+  /**
+   * Nested arrays, one per row.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * assert.deepEqual(Matrix.eye(2).toArray(), [[1, 0], [0, 1]]);
+   * ```
+   */
   toArray(): number[][] {
     const out: number[][] = [];
     for (let i = 0; i < this.rows; i++) out.push(Array.from(this.row(i)));
     return out;
   }
 
-  /** Row i as a view (a subarray sharing memory). */
+  /**
+   * Row i as a view (a subarray sharing memory).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const X = Matrix.fromArray([[1, 2], [3, 4]]);
+   * assert.deepEqual(Array.from(X.row(1)), [3, 4]);
+   * X.row(0)[1] = 9; // a view: the write lands in X
+   * assert.equal(X.get(0, 1), 9);
+   * ```
+   */
   row(i: number): Float64Array {
     this.#checkIndex("row", i, 0, true);
     return this.data.subarray(i * this.cols, (i + 1) * this.cols);
   }
 
-  /** Column j as a new array. */
+  /**
+   * Column j as a new array.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const X = Matrix.fromArray([[1, 2], [3, 4]]);
+   * assert.deepEqual(Array.from(X.col(1)), [2, 4]);
+   * assert.throws(() => X.col(2), /col: index 2 is outside \(2×2\)/);
+   * ```
+   */
   col(j: number): Float64Array {
     if (!Number.isInteger(j) || j < 0 || j >= this.cols) {
       throw new RangeError(`col: index ${j} is outside ${shapeOf(this)}`);
@@ -372,12 +566,35 @@ export class Matrix {
     return out;
   }
 
-  /** A deep copy. */
+  /**
+   * A deep copy.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const X = Matrix.ones(2, 2);
+   * const Y = X.clone().set(0, 0, 5);
+   * assert.equal(X.get(0, 0), 1); // X is unchanged
+   * assert.equal(Y.get(0, 0), 5);
+   * ```
+   */
   clone(): Matrix {
     return new Matrix(this.rows, this.cols, this.data.slice());
   }
 
-  /** The same data seen as another shape with the same number of entries (shares memory). */
+  /**
+   * The same data seen as another shape with the same number of entries (shares memory).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const img = Matrix.fromArray([[1, 2, 3, 4, 5, 6]]); // 1×6
+   * assert.deepEqual(img.reshape(2, 3).toArray(), [[1, 2, 3], [4, 5, 6]]); // row-major order
+   * assert.throws(() => img.reshape(4, 2), /reshape: \(1×6\) → \(4×2\): sizes differ/);
+   * ```
+   */
   reshape(rows: number, cols: number): Matrix {
     assertShape("reshape", rows, cols);
     if (rows * cols !== this.size) {
@@ -388,37 +605,114 @@ export class Matrix {
 
   // ---- elementwise --------------------------------------------------------------------------
 
-  /** this + other (scalar, same shape, or broadcast row/column vector). */
+  /**
+   * this + other (scalar, same shape, or broadcast row/column vector).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const X = Matrix.fromArray([[1, 2], [3, 4]]); // N×D
+   * assert.deepEqual(X.add(1).toArray(), [[2, 3], [4, 5]]); // scalar
+   * assert.deepEqual(X.add(Matrix.rowVector([10, 20])).toArray(), [[11, 22], [13, 24]]); // 1×D
+   * assert.deepEqual(X.add(Matrix.colVector([10, 20])).toArray(), [[11, 12], [23, 24]]); // N×1
+   * assert.throws(() => X.add(Matrix.ones(3, 2)), /\(2×2\) \+ \(3×2\): shapes do not broadcast/);
+   * ```
+   */
   add(other: Matrix | number): Matrix {
     return broadcast("add", "+", this, other);
   }
 
-  /** this − other (scalar, same shape, or broadcast row/column vector). */
+  /**
+   * this − other (scalar, same shape, or broadcast row/column vector).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const X = Matrix.fromArray([[1, 2], [3, 4]]); // N×D
+   * const centered = X.sub(X.mean(0)); // N×D − 1×D: subtract the mean image from every row
+   * assert.deepEqual(centered.toArray(), [[-1, -1], [1, 1]]);
+   * ```
+   */
   sub(other: Matrix | number): Matrix {
     return broadcast("sub", "−", this, other);
   }
 
-  /** this ⊙ other, elementwise (scalar, same shape, or broadcast row/column vector). */
+  /**
+   * this ⊙ other, elementwise (scalar, same shape, or broadcast row/column vector).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const X = Matrix.fromArray([[1, 2], [3, 4]]);
+   * assert.deepEqual(X.mul(X).toArray(), [[1, 4], [9, 16]]); // elementwise, not the matrix product
+   * assert.deepEqual(X.mul(Matrix.colVector([1, -1])).toArray(), [[1, 2], [-3, -4]]); // N×1
+   * ```
+   */
   mul(other: Matrix | number): Matrix {
     return broadcast("mul", "⊙", this, other);
   }
 
-  /** this ⊘ other, elementwise (scalar, same shape, or broadcast row/column vector). */
+  /**
+   * this ⊘ other, elementwise (scalar, same shape, or broadcast row/column vector).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const scores = Matrix.fromArray([[1, 3], [2, 2]]); // N×C
+   * const probs = scores.div(scores.sum(1)); // N×C ⊘ N×1: every row sums to 1
+   * assert.deepEqual(probs.toArray(), [[0.25, 0.75], [0.5, 0.5]]);
+   * ```
+   */
   div(other: Matrix | number): Matrix {
     return broadcast("div", "⊘", this, other);
   }
 
-  /** Elementwise max(this, other), e.g. `maximum(0)` is ReLU. */
+  /**
+   * Elementwise max(this, other), e.g. `maximum(0)` is ReLU.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const h = Matrix.fromArray([[-1, 2], [3, -4]]);
+   * assert.deepEqual(h.maximum(0).toArray(), [[0, 2], [3, 0]]); // ReLU
+   * assert.deepEqual(h.maximum(Matrix.rowVector([0, -5])).toArray(), [[0, 2], [3, -4]]);
+   * ```
+   */
   maximum(other: Matrix | number): Matrix {
     return broadcast("maximum", "max", this, other);
   }
 
-  /** Elementwise min(this, other). */
+  /**
+   * Elementwise min(this, other).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const X = Matrix.fromArray([[-1, 2], [3, -4]]);
+   * assert.deepEqual(X.minimum(1).toArray(), [[-1, 1], [1, -4]]); // clip from above at 1
+   * ```
+   */
   minimum(other: Matrix | number): Matrix {
     return broadcast("minimum", "min", this, other);
   }
 
-  /** Applies `fn(value, i, j)` to every entry. */
+  /**
+   * Applies `fn(value, i, j)` to every entry.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const X = Matrix.fromArray([[1, 2], [3, 4]]);
+   * assert.deepEqual(X.map((v, i, j) => (i === j ? v : 0)).toArray(), [[1, 0], [0, 4]]);
+   * ```
+   */
   map(fn: (value: number, i: number, j: number) => number): Matrix {
     const out = new Matrix(this.rows, this.cols);
     for (let i = 0, t = 0; i < this.rows; i++) {
@@ -427,27 +721,76 @@ export class Matrix {
     return out;
   }
 
-  /** Elementwise eˣ. */
+  /**
+   * Elementwise eˣ.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const scores = Matrix.fromArray([[0, Math.log(2)]]);
+   * assert(scores.exp().allClose(Matrix.fromArray([[1, 2]])));
+   * ```
+   */
   exp(): Matrix {
     return this.#unary("exp");
   }
 
-  /** Elementwise natural logarithm. */
+  /**
+   * Elementwise natural logarithm.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const p = Matrix.fromArray([[1, 0]]);
+   * assert.deepEqual(p.log().toArray(), [[0, -Infinity]]); // log 0 = −∞
+   * ```
+   */
   log(): Matrix {
     return this.#unary("log");
   }
 
-  /** Elementwise square root. */
+  /**
+   * Elementwise square root.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * assert.deepEqual(Matrix.fromArray([[4, 9]]).sqrt().toArray(), [[2, 3]]);
+   * ```
+   */
   sqrt(): Matrix {
     return this.#unary("sqrt");
   }
 
-  /** Elementwise absolute value. */
+  /**
+   * Elementwise absolute value.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * assert.deepEqual(Matrix.fromArray([[-1, 2]]).abs().toArray(), [[1, 2]]);
+   * ```
+   */
   abs(): Matrix {
     return this.#unary("abs");
   }
 
-  /** Elementwise power xᵖ. */
+  /**
+   * Elementwise power xᵖ.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const X = Matrix.fromArray([[1, 2], [3, 4]]);
+   * assert.deepEqual(X.pow(2).toArray(), [[1, 4], [9, 16]]);
+   * assert.deepEqual(X.pow(-1).toArray(), [[1, 0.5], [1 / 3, 0.25]]);
+   * ```
+   */
   pow(p: number): Matrix {
     if (p === 2) return this.#unary("square");
     const out = new Matrix(this.rows, this.cols);
@@ -455,14 +798,35 @@ export class Matrix {
     return out;
   }
 
-  /** −this. */
+  /**
+   * −this.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * assert.deepEqual(Matrix.fromArray([[1, -2]]).neg().toArray(), [[-1, 2]]);
+   * ```
+   */
   neg(): Matrix {
     return this.#unary("neg");
   }
 
   // ---- in place (for update rules and accumulators) ------------------------------------------
 
-  /** this += alpha · other (same shape), in place: the SGD step `W.addScaledInPlace(dW, -lr)`. */
+  /**
+   * this += alpha · other (same shape), in place: the SGD step `W.addScaledInPlace(dW, -lr)`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const W = Matrix.fromArray([[1, 2]]);
+   * W.addScaledInPlace(Matrix.fromArray([[10, -10]]), -0.1); // W -= learning_rate * dW
+   * assert.deepEqual(W.toArray(), [[0, 3]]);
+   * assert.throws(() => W.addScaledInPlace(W.T), /\(1×2\) and \(2×1\): shapes differ/);
+   * ```
+   */
   addScaledInPlace(other: Matrix, alpha = 1): this {
     assertSameShape("addScaledInPlace", this, other);
     const a = this.data, b = other.data;
@@ -470,7 +834,18 @@ export class Matrix {
     return this;
   }
 
-  /** this *= s, in place. */
+  /**
+   * this *= s, in place.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const v = Matrix.fromArray([[1, 2]]);
+   * assert.equal(v.scaleInPlace(0.5), v); // the same matrix, changed
+   * assert.deepEqual(v.toArray(), [[0.5, 1]]);
+   * ```
+   */
   scaleInPlace(s: number): this {
     const a = this.data;
     for (let i = 0; i < a.length; i++) a[i] *= s;
@@ -479,12 +854,34 @@ export class Matrix {
 
   // ---- linear algebra -----------------------------------------------------------------------
 
-  /** The matrix product this · other. */
+  /**
+   * The matrix product this · other.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const X = Matrix.fromArray([[1, 2], [3, 4], [5, 6]]); // N×D = 3×2
+   * const W = Matrix.fromArray([[1, 0, -1], [0, 1, 1]]); // D×C = 2×3
+   * assert.deepEqual(X.matmul(W).toArray(), [[1, 2, 1], [3, 4, 1], [5, 6, 1]]); // N×C = 3×3
+   * assert.throws(() => W.matmul(W), /matmul: \(2×3\) · \(2×3\): inner sizes 3 ≠ 2/);
+   * ```
+   */
   matmul(other: Matrix): Matrix {
     return matmul(this, other);
   }
 
-  /** The transpose. */
+  /**
+   * The transpose.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const X = Matrix.fromArray([[1, 2, 3], [4, 5, 6]]); // 2×3
+   * assert.deepEqual(X.transpose().toArray(), [[1, 4], [2, 5], [3, 6]]); // 3×2
+   * ```
+   */
   transpose(): Matrix {
     const { rows: r, cols: c } = this;
     const out = new Matrix(c, r);
@@ -501,19 +898,50 @@ export class Matrix {
     return out;
   }
 
-  /** Shorthand for `transpose()`, like numpy's `.T`. */
+  /**
+   * Shorthand for `transpose()`, like numpy's `.T`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const X = Matrix.fromArray([[1, 2], [3, 4]]); // N×D
+   * assert.deepEqual(X.T.matmul(X).toArray(), [[10, 14], [14, 20]]); // D×N · N×D → D×D
+   * ```
+   */
   get T(): Matrix {
     return this.transpose();
   }
 
-  /** Frobenius norm √(Σ x²). */
+  /**
+   * Frobenius norm √(Σ x²).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * assert.equal(Matrix.fromArray([[3, 4]]).norm(), 5);
+   * ```
+   */
   norm(): number {
     return Math.sqrt(this.sumOfSquares());
   }
 
   // ---- reductions ---------------------------------------------------------------------------
 
-  /** Sum of all entries, or along an axis (0 → 1×cols, 1 → rows×1). */
+  /**
+   * Sum of all entries, or along an axis (0 → 1×cols, 1 → rows×1).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const X = Matrix.fromArray([[1, 2], [3, 4]]);
+   * assert.equal(X.sum(), 10);
+   * assert.deepEqual(X.sum(0).toArray(), [[4, 6]]); // axis 0: N×D → 1×D
+   * assert.deepEqual(X.sum(1).toArray(), [[3], [7]]); // axis 1: N×D → N×1
+   * ```
+   */
   sum(): number;
   /** Sum along an axis: 0 → 1×cols, 1 → rows×1. */
   sum(axis: Axis): Matrix;
@@ -563,7 +991,19 @@ export class Matrix {
     return this.#reduce("sumOfSquares", axis, 0);
   }
 
-  /** Mean of all entries, or along an axis. */
+  /**
+   * Mean of all entries, or along an axis.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const X = Matrix.fromArray([[1, 2], [3, 4]]);
+   * assert.equal(X.mean(), 2.5);
+   * assert.deepEqual(X.mean(0).toArray(), [[2, 3]]); // the mean image, 1×D
+   * assert.throws(() => Matrix.zeros(0, 2).mean(0), /mean: axis 0 of \(0×2\) is empty/);
+   * ```
+   */
   mean(): number;
   /** Mean along an axis: 0 → 1×cols, 1 → rows×1. */
   mean(axis: Axis): Matrix;
@@ -578,7 +1018,19 @@ export class Matrix {
     return this.sum(axis).scaleInPlace(1 / n);
   }
 
-  /** Largest entry, or the largest along an axis; NaN where the entries hold a NaN (numpy's rule). */
+  /**
+   * Largest entry, or the largest along an axis; NaN where the entries hold a NaN (numpy's rule).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const scores = Matrix.fromArray([[1, 5], [7, 2]]); // N×C
+   * assert.equal(scores.max(), 7);
+   * assert.deepEqual(scores.max(1).toArray(), [[5], [7]]); // N×1, e.g. for a stable softmax
+   * assert(Number.isNaN(Matrix.fromArray([[1, NaN]]).max()));
+   * ```
+   */
   max(): number;
   /** Largest entry along an axis (NaN where a NaN is among them). */
   max(axis: Axis): Matrix;
@@ -587,7 +1039,18 @@ export class Matrix {
     return this.#reduce("max", axis, -Infinity);
   }
 
-  /** Smallest entry, or the smallest along an axis; NaN where the entries hold a NaN. */
+  /**
+   * Smallest entry, or the smallest along an axis; NaN where the entries hold a NaN.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const X = Matrix.fromArray([[1, 5], [7, 2]]);
+   * assert.equal(X.min(), 1);
+   * assert.deepEqual(X.min(0).toArray(), [[1, 2]]); // N×D → 1×D
+   * ```
+   */
   min(): number;
   /** Smallest entry along an axis (NaN where a NaN is among them). */
   min(axis: Axis): Matrix;
@@ -600,6 +1063,16 @@ export class Matrix {
    * Index of the largest entry (flat, row-major), or along an axis: axis 1 gives each row's
    * column index (the predicted class), axis 0 each column's row index. Ties go to the first; a
    * NaN beats every number, so the index of the first NaN is returned (numpy's `argmax`).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const scores = Matrix.fromArray([[1, 5, 5], [7, 2, 0]]); // N×C
+   * assert.deepEqual(Array.from(scores.argmax(1)), [1, 0]); // class per row; ties → first
+   * assert.deepEqual(Array.from(scores.argmax(0)), [1, 0, 0]); // best row per column
+   * assert.equal(scores.argmax(), 3); // flat, row-major
+   * ```
    */
   argmax(): number;
   /** Index of the largest entry along an axis (0: per column, 1: per row); ties go to the first. */
@@ -608,7 +1081,18 @@ export class Matrix {
     return this.#argBest("argmax", axis, true);
   }
 
-  /** Index of the smallest entry (flat), or along an axis. Ties go to the first; NaN wins. */
+  /**
+   * Index of the smallest entry (flat), or along an axis. Ties go to the first; NaN wins.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const dists = Matrix.fromArray([[3, 1, 2], [0, 4, 0]]); // test×train distances
+   * assert.deepEqual(Array.from(dists.argmin(1)), [1, 0]); // nearest per row; ties → first
+   * assert.equal(dists.argmin(), 3); // flat, row-major
+   * ```
+   */
   argmin(): number;
   /** Index of the smallest entry along an axis (0: per column, 1: per row); ties go to the first. */
   argmin(axis: Axis): Int32Array;
@@ -618,7 +1102,19 @@ export class Matrix {
 
   // ---- rows, stacking -----------------------------------------------------------------------
 
-  /** Rows start … end−1 as a new matrix (like `X[start:end]`). */
+  /**
+   * Rows start … end−1 as a new matrix (like `X[start:end]`).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const X = Matrix.fromArray([[1], [2], [3], [4]]);
+   * assert.deepEqual(X.sliceRows(1, 3).toArray(), [[2], [3]]); // X[1:3]
+   * assert.deepEqual(X.sliceRows(3).toArray(), [[4]]); // X[3:]
+   * assert.throws(() => X.sliceRows(2, 5), /sliceRows: rows \[2, 5\) are outside \(4×1\)/);
+   * ```
+   */
   sliceRows(start: number, end: number = this.rows): Matrix {
     if (
       !Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > this.rows ||
@@ -633,6 +1129,17 @@ export class Matrix {
    * The rows listed in `indices`, in that order (like `X[idx]`); indices may repeat. With `out`
    * (indices.length × cols) they are written into it and it is returned: a training loop reuses
    * one minibatch matrix instead of allocating (and zeroing) a fresh one every step.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const X = Matrix.fromArray([[0, 0], [1, 1], [2, 2]]);
+   * assert.deepEqual(X.gatherRows([2, 0, 2]).toArray(), [[2, 2], [0, 0], [2, 2]]); // X[[2, 0, 2]]
+   * const batch = Matrix.zeros(2, 2);
+   * assert.equal(X.gatherRows([1, 2], batch), batch); // written into `out`
+   * assert.deepEqual(batch.toArray(), [[1, 1], [2, 2]]);
+   * ```
    */
   gatherRows(indices: ArrayLike<number>, out?: Matrix): Matrix {
     const c = this.cols;
@@ -656,7 +1163,19 @@ export class Matrix {
     return out;
   }
 
-  /** Appends a column of ones: the bias trick, so x·W + b becomes [x 1]·[W; b]. */
+  /**
+   * Appends a column of ones: the bias trick, so x·W + b becomes [x 1]·[W; b].
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const X = Matrix.fromArray([[2, 3]]); // N×D
+   * assert.deepEqual(X.appendOnes().toArray(), [[2, 3, 1]]); // N×(D+1)
+   * const W = Matrix.fromArray([[1], [1], [10]]); // (D+1)×C: the last row is the bias b
+   * assert.equal(X.appendOnes().matmul(W).get(0, 0), 15); // x·w + b = 5 + 10
+   * ```
+   */
   appendOnes(): Matrix {
     return hstack([this, Matrix.ones(this.rows, 1)]);
   }
@@ -666,6 +1185,17 @@ export class Matrix {
   /**
    * True when shapes match and every |a − b| ≤ atol + rtol·|b| (numpy's `allclose`).
    * Throws nothing on a shape mismatch: it is simply not close.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const a = Matrix.fromArray([[1, 2]]);
+   * assert(a.allClose(Matrix.fromArray([[1, 2 + 1e-9]])));
+   * assert(!a.allClose(Matrix.fromArray([[1, 2.1]])));
+   * assert(a.allClose(Matrix.fromArray([[1, 2.1]]), { atol: 0.2 }));
+   * assert(!a.allClose(a.T)); // shapes differ: not close, no error
+   * ```
    */
   allClose(
     other: Matrix,
@@ -682,7 +1212,18 @@ export class Matrix {
     return true;
   }
 
-  /** Largest |a − b| over all entries (same shape required). */
+  /**
+   * Largest |a − b| over all entries (same shape required).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * const a = Matrix.fromArray([[1, 2]]), b = Matrix.fromArray([[1.5, 1]]);
+   * assert.equal(a.maxAbsDiff(b), 1);
+   * assert.throws(() => a.maxAbsDiff(b.T), /maxAbsDiff: \(1×2\) and \(2×1\): shapes differ/);
+   * ```
+   */
   maxAbsDiff(other: Matrix): number {
     assertSameShape("maxAbsDiff", this, other);
     let m = 0;
@@ -692,7 +1233,16 @@ export class Matrix {
     return m;
   }
 
-  /** A short human-readable form, e.g. for logging. */
+  /**
+   * A short human-readable form, e.g. for logging.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "./matrix.ts";
+   * assert.equal(Matrix.fromArray([[1, 2]]).toString(), "Matrix (1×2) [\n  [1.000, 2.000]\n]");
+   * ```
+   */
   toString(): string {
     const body = this.toArray().slice(0, 8).map((r) =>
       "  [" + r.slice(0, 8).map((x) => x.toPrecision(4)).join(", ") + (r.length > 8 ? ", …" : "") +
@@ -910,7 +1460,18 @@ export function vstack(ms: readonly Matrix[]): Matrix {
   return out;
 }
 
-/** Throws a RangeError naming `op` unless `a` and `b` have the same shape. */
+/**
+ * Throws a RangeError naming `op` unless `a` and `b` have the same shape.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { assertSameShape, Matrix } from "./matrix.ts";
+ * assertSameShape("demo", Matrix.zeros(2, 3), Matrix.ones(2, 3)); // fine
+ * const B = Matrix.zeros(3, 2);
+ * assert.throws(() => assertSameShape("demo", Matrix.zeros(2, 3), B), /demo: \(2×3\) and \(3×2\)/);
+ * ```
+ */
 export function assertSameShape(op: string, a: Matrix, b: Matrix): void {
   if (a.rows !== b.rows || a.cols !== b.cols) {
     throw new RangeError(`${op}: ${shapeOf(a)} and ${shapeOf(b)}: shapes differ`);

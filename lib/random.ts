@@ -16,10 +16,30 @@
  * @module
  */
 
-/** Anything that names a random stream: a seed, or a generator to draw from. */
+/**
+ * Anything that names a random stream: a seed, or a generator to draw from.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix } from "./matrix.ts";
+ * import { Rng, type Seed } from "./random.ts";
+ * const seed: Seed = 3; // a number, or an Rng to share one stream
+ * assert.deepEqual(Matrix.rand(1, 2, seed).data, Matrix.rand(1, 2, new Rng(3)).data);
+ * ```
+ */
 export type Seed = number | Rng;
 
-/** The default seed used when none is given, so that nothing in this library is unseeded. */
+/**
+ * The default seed used when none is given, so that nothing in this library is unseeded.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_SEED, Rng } from "./random.ts";
+ * assert.equal(new Rng().uniform(), new Rng(DEFAULT_SEED).uniform()); // no seed means seed 0
+ * ```
+ */
 export const DEFAULT_SEED = 0;
 
 /**
@@ -79,7 +99,18 @@ export class Rng {
     return rng;
   }
 
-  /** Next raw 32-bit unsigned output of xoshiro128**. */
+  /**
+   * Next raw 32-bit unsigned output of xoshiro128**.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Rng } from "./random.ts";
+   * assert.equal(Rng.fromState([1, 2, 3, 4]).nextUint32(), 11520); // the reference C code's output
+   * const r = new Rng(0).nextUint32();
+   * assert(Number.isInteger(r) && r >= 0 && r < 2 ** 32);
+   * ```
+   */
   nextUint32(): number {
     const s = this.#s;
     const result = Math.imul(rotl(Math.imul(s[1], 5), 7), 9) >>> 0;
@@ -93,19 +124,56 @@ export class Rng {
     return result;
   }
 
-  /** A uniform double in [0, 1) with 53 random bits. */
+  /**
+   * A uniform double in [0, 1) with 53 random bits.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Rng } from "./random.ts";
+   * const rng = new Rng(1);
+   * const xs = Array.from({ length: 10000 }, () => rng.random());
+   * assert(xs.every((u) => u >= 0 && u < 1));
+   * assert(Math.abs(xs.reduce((a, b) => a + b) / xs.length - 0.5) < 0.015); // mean ≈ 1/2
+   * ```
+   */
   random(): number {
     const hi = this.nextUint32() >>> 5; // 27 bits
     const lo = this.nextUint32() >>> 6; // 26 bits
     return (hi * 67108864 + lo) / 9007199254740992;
   }
 
-  /** A uniform double in [low, high). */
+  /**
+   * A uniform double in [low, high).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Rng } from "./random.ts";
+   * const rng = new Rng(2);
+   * const xs = Array.from({ length: 1000 }, () => rng.uniform(-1, 1));
+   * assert(xs.every((x) => x >= -1 && x < 1));
+   * assert.equal(new Rng(2).uniform(-1, 1), xs[0]); // same seed, same number
+   * ```
+   */
   uniform(low = 0, high = 1): number {
     return low + (high - low) * this.random();
   }
 
-  /** A normal (Gaussian) sample with the given mean and standard deviation (Box–Muller). */
+  /**
+   * A normal (Gaussian) sample with the given mean and standard deviation (Box–Muller).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Rng } from "./random.ts";
+   * const rng = new Rng(0);
+   * const xs = Array.from({ length: 10000 }, () => rng.normal(5, 2));
+   * const mean = xs.reduce((a, b) => a + b) / xs.length;
+   * const std = Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / xs.length);
+   * assert(Math.abs(mean - 5) < 0.1 && Math.abs(std - 2) < 0.1);
+   * ```
+   */
   normal(mean = 0, std = 1): number {
     if (this.#spare !== null) {
       const z = this.#spare;
@@ -120,7 +188,19 @@ export class Rng {
     return mean + std * r * Math.cos(2 * Math.PI * v);
   }
 
-  /** A uniform integer in [low, high) (unbiased, by rejection). */
+  /**
+   * A uniform integer in [low, high) (unbiased, by rejection).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Rng } from "./random.ts";
+   * const rng = new Rng(0);
+   * const rolls = Array.from({ length: 600 }, () => rng.int(1, 7)); // a die
+   * assert.deepEqual([...new Set(rolls)].sort(), [1, 2, 3, 4, 5, 6]);
+   * assert.throws(() => rng.int(3, 3), /Rng.int: need integers low < high, got \[3, 3\)/);
+   * ```
+   */
   int(low: number, high: number): number {
     if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
       throw new RangeError(`Rng.int: need integers low < high, got [${low}, ${high})`);
@@ -133,7 +213,19 @@ export class Rng {
     return low + (x % span);
   }
 
-  /** Shuffles an array (or typed array) in place with Fisher–Yates and returns it. */
+  /**
+   * Shuffles an array (or typed array) in place with Fisher–Yates and returns it.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Rng } from "./random.ts";
+   * const a = [1, 2, 3, 4, 5];
+   * assert.equal(new Rng(0).shuffle(a), a); // in place
+   * assert.deepEqual([...a].sort(), [1, 2, 3, 4, 5]); // the same entries, in a new order
+   * assert.deepEqual(new Rng(0).shuffle([1, 2, 3, 4, 5]), a); // same seed, same order
+   * ```
+   */
   shuffle<T extends { length: number; [i: number]: unknown }>(array: T): T {
     for (let i = array.length - 1; i > 0; i--) {
       const j = this.int(0, i + 1);
@@ -144,7 +236,18 @@ export class Rng {
     return array;
   }
 
-  /** A random permutation of 0 … n−1. */
+  /**
+   * A random permutation of 0 … n−1.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Rng } from "./random.ts";
+   * const p = new Rng(0).permutation(5); // e.g. to shuffle the rows of X: X.gatherRows(p)
+   * assert.deepEqual(Array.from(p).sort(), [0, 1, 2, 3, 4]);
+   * assert.deepEqual(p, new Rng(0).permutation(5));
+   * ```
+   */
   permutation(n: number): Int32Array {
     checkCount("Rng.permutation", n);
     const p = new Int32Array(n);
@@ -155,6 +258,18 @@ export class Rng {
   /**
    * `size` indices drawn from 0 … n−1, with or without replacement (like `np.random.choice`).
    * Without replacement, `size` must not exceed `n`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Rng } from "./random.ts";
+   * const rng = new Rng(0);
+   * const batch = rng.choice(50000, 200); // a minibatch of row indices, with replacement
+   * assert(batch.length === 200 && batch.every((i) => i >= 0 && i < 50000));
+   * const all = rng.choice(10, 10, { replace: false }); // without replacement: no repeats
+   * assert.deepEqual(Array.from(all).sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+   * assert.throws(() => rng.choice(3, 4, { replace: false }), /cannot draw 4 without replacement/);
+   * ```
    */
   choice(n: number, size: number, { replace = true }: { replace?: boolean } = {}): Int32Array {
     checkCount("Rng.choice", n);

@@ -35,28 +35,104 @@ import {
 } from "./download.ts";
 import { extractTar } from "./tar.ts";
 
-/** The official binary archive. */
+/**
+ * The official binary archive.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CIFAR10_URL } from "./cifar10.ts";
+ * assert(CIFAR10_URL.startsWith("https://") && CIFAR10_URL.endsWith("/cifar-10-binary.tar.gz"));
+ * ```
+ */
 export const CIFAR10_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz";
-/** MD5 of `cifar-10-binary.tar.gz`, as published on the CIFAR-10 page. */
+/**
+ * MD5 of `cifar-10-binary.tar.gz`, as published on the CIFAR-10 page.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CIFAR10_MD5 } from "./cifar10.ts";
+ * assert.match(CIFAR10_MD5, /^[0-9a-f]{32}$/); // what md5File of the archive must return
+ * ```
+ */
 export const CIFAR10_MD5 = "c32a1d4ab5d03f1284b67883e8d87530";
-/** The folder the archive unpacks to. */
+/**
+ * The folder the archive unpacks to.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CIFAR10_ARCHIVE_DIR, CIFAR10_DIR } from "./cifar10.ts";
+ * assert.equal(CIFAR10_ARCHIVE_DIR, "cifar-10-batches-bin");
+ * assert(CIFAR10_DIR.endsWith(CIFAR10_ARCHIVE_DIR));
+ * ```
+ */
 export const CIFAR10_ARCHIVE_DIR = "cifar-10-batches-bin";
 /**
  * Default location of the batches: `data/cifar-10-batches-bin` at the root of this repository
  * (found from this module's URL, so notebooks in any folder find it), or relative to the working
  * directory when the library is not loaded from a file.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { CIFAR10_DIR } from "./cifar10.ts";
+ * assert.equal(CIFAR10_DIR, join(import.meta.dirname!, "../../data/cifar-10-batches-bin"));
+ * ```
  */
 export const CIFAR10_DIR: string = import.meta.url.startsWith("file:")
   ? fileURLToPath(new URL(`../../data/${CIFAR10_ARCHIVE_DIR}`, import.meta.url))
   : `data/${CIFAR10_ARCHIVE_DIR}`;
-/** Side of a CIFAR-10 image in pixels. */
+/**
+ * Side of a CIFAR-10 image in pixels.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CIFAR10_SIDE } from "./cifar10.ts";
+ * assert.equal(3 * CIFAR10_SIDE * CIFAR10_SIDE, 3072); // D, the columns of X
+ * ```
+ */
 export const CIFAR10_SIDE = 32;
-/** Bytes of one record: a label byte and 3 × 32 × 32 pixel bytes. */
+/**
+ * Bytes of one record: a label byte and 3 × 32 × 32 pixel bytes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CIFAR10_RECORD_BYTES, parseCifarBatch } from "./cifar10.ts";
+ * assert.equal(CIFAR10_RECORD_BYTES, 1 + 3072); // label byte + pixels
+ * const { X } = parseCifarBatch(new Uint8Array(2 * CIFAR10_RECORD_BYTES)); // two records
+ * assert.deepEqual(X.shape, [2, 3072]);
+ * ```
+ */
 export const CIFAR10_RECORD_BYTES = 3073;
-/** The ten classes, in label order (the contents of `batches.meta.txt`). */
+/**
+ * The ten classes, in label order (the contents of `batches.meta.txt`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CIFAR10_CLASS_NAMES } from "./cifar10.ts";
+ * assert.equal(CIFAR10_CLASS_NAMES.length, 10);
+ * assert.equal(CIFAR10_CLASS_NAMES[3], "cat"); // label 3
+ * ```
+ */
 export const CIFAR10_CLASS_NAMES: readonly string[] =
   "airplane automobile bird cat deer dog frog horse ship truck".split(" ");
-/** The files a complete `cifar-10-batches-bin/` holds (the archive also has a readme.html). */
+/**
+ * The files a complete `cifar-10-batches-bin/` holds (the archive also has a readme.html).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CIFAR10_FILES } from "./cifar10.ts";
+ * assert.equal(CIFAR10_FILES.length, 7); // meta, 5 training batches, 1 test batch
+ * assert(CIFAR10_FILES.includes("data_batch_5.bin") && CIFAR10_FILES.includes("test_batch.bin"));
+ * ```
+ */
 export const CIFAR10_FILES: readonly string[] = [
   "batches.meta.txt",
   ...[1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`),
@@ -68,7 +144,19 @@ const PIXELS = CIFAR10_RECORD_BYTES - 1;
 const WORK_PREFIX = ".cifar-10-download-";
 const PLANE = CIFAR10_SIDE * CIFAR10_SIDE;
 
-/** Training and test sets, as `loadCifar10` returns them. */
+/**
+ * Training and test sets, as `loadCifar10` returns them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type Cifar10, parseCifarBatch } from "./cifar10.ts";
+ * const { X, y, classNames } = parseCifarBatch(new Uint8Array(2 * 3073)); // 2 black airplanes
+ * const data: Cifar10 = { XTrain: X, yTrain: y, XTest: X, yTest: y, classNames };
+ * assert.deepEqual(data.XTrain.shape, [2, 3072]); // N_train×3072
+ * assert.equal(data.classNames[data.yTest[0]], "airplane");
+ * ```
+ */
 export interface Cifar10 {
   /** Training images, N_train×3072 (the 32×32×3 pixels of each image in one row). */
   XTrain: Matrix;

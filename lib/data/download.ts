@@ -24,7 +24,17 @@
 import { createHash } from "node:crypto";
 import { basename, dirname, join, sep as SEP } from "node:path";
 
-/** How far a download has got. */
+/**
+ * How far a download has got.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type DownloadProgress, formatProgress } from "./download.ts";
+ * const halfway: DownloadProgress = { bytes: 81_000_000, total: 162_000_000 };
+ * assert.equal(formatProgress(halfway), "81.0 MB / 162.0 MB (50.0%)");
+ * ```
+ */
 export interface DownloadProgress {
   /** Bytes received so far. */
   bytes: number;
@@ -64,7 +74,19 @@ export interface DownloadOptions {
   minBytesPerSecond?: number;
 }
 
-/** What `downloadFile` received. */
+/**
+ * What `downloadFile` received.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { downloadFile, type DownloadResult } from "./download.ts";
+ * const path = await Deno.makeTempFile();
+ * const result: DownloadResult = await downloadFile("data:text/plain,abc", path);
+ * assert.deepEqual(result, { bytes: 3, md5: "900150983cd24fb0d6963f7d28e17f72" }); // md5("abc")
+ * await Deno.remove(path);
+ * ```
+ */
 export interface DownloadResult {
   /** Bytes written. */
   bytes: number;

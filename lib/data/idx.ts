@@ -20,12 +20,42 @@ import { Matrix } from "../matrix.ts";
 import type { Dataset } from "./dataset.ts";
 import { gunzip, isGzip } from "./tar.ts";
 
-/** Magic number of an IDX image file (unsigned bytes, 3 dimensions). */
+/**
+ * Magic number of an IDX image file (unsigned bytes, 3 dimensions).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { encodeIdx, IDX_IMAGES_MAGIC, parseIdx } from "./idx.ts";
+ * const file = encodeIdx([2, 28, 28], new Uint8Array(2 * 784)); // two 28×28 images
+ * assert.equal(parseIdx(file).magic, IDX_IMAGES_MAGIC); // 0x803: unsigned bytes, 3 dimensions
+ * ```
+ */
 export const IDX_IMAGES_MAGIC = 0x00000803;
-/** Magic number of an IDX label file (unsigned bytes, 1 dimension). */
+/**
+ * Magic number of an IDX label file (unsigned bytes, 1 dimension).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { encodeIdx, IDX_LABELS_MAGIC, parseIdx } from "./idx.ts";
+ * const file = encodeIdx([3], Uint8Array.of(5, 0, 4)); // three labels
+ * assert.equal(parseIdx(file, { expectMagic: IDX_LABELS_MAGIC }).magic, 0x801);
+ * ```
+ */
 export const IDX_LABELS_MAGIC = 0x00000801;
 
-/** The ten Fashion-MNIST classes, in label order (pass as `classNames` to `loadIdxDataset`). */
+/**
+ * The ten Fashion-MNIST classes, in label order (pass as `classNames` to `loadIdxDataset`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { FASHION_MNIST_CLASS_NAMES } from "./idx.ts";
+ * assert.equal(FASHION_MNIST_CLASS_NAMES.length, 10);
+ * assert.equal(FASHION_MNIST_CLASS_NAMES[9], "Ankle boot"); // label 9
+ * ```
+ */
 export const FASHION_MNIST_CLASS_NAMES: readonly string[] = [
   "T-shirt/top",
   "Trouser",
@@ -39,7 +69,18 @@ export const FASHION_MNIST_CLASS_NAMES: readonly string[] = [
   "Ankle boot",
 ];
 
-/** A decoded IDX file. */
+/**
+ * A decoded IDX file.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { encodeIdx, type IdxArray, parseIdx } from "./idx.ts";
+ * const a: IdxArray = parseIdx(encodeIdx([2, 3], Uint8Array.of(1, 2, 3, 4, 5, 6)));
+ * assert.deepEqual(a.dims, [2, 3]); // 2 rows of 3 values
+ * assert.equal(a.data[1 * 3 + 2], 6); // row-major: entry (1, 2)
+ * ```
+ */
 export interface IdxArray {
   /** The magic number, e.g. 0x00000803. */
   magic: number;

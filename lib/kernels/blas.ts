@@ -132,12 +132,37 @@ export class Blas {
       s.bli_thread_set_num_threads);
   }
 
-  /** Whether the library names itself (OpenBLAS, MKL, BLIS, FlexiBLAS) or is Accelerate. */
+  /**
+   * Whether the library names itself (OpenBLAS, MKL, BLIS, FlexiBLAS) or is Accelerate.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { findBlas } from "./blas.ts";
+   * const blas = findBlas().blas; // null without --allow-ffi or without a CBLAS library
+   * if (blas) assert.equal(blas.known, blas.vendor !== "unknown CBLAS");
+   * ```
+   */
   get known(): boolean {
     return this.vendor !== "unknown CBLAS";
   }
 
-  /** Asks the library to use `threads` threads per product (ignored where it has no setter). */
+  /**
+   * Asks the library to use `threads` threads per product (ignored where it has no setter).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { findBlas } from "./blas.ts";
+   * const blas = findBlas().blas;
+   * if (blas) {
+   *   blas.setThreads(1); // one thread per product from now on (where the library can be told)
+   *   const out = new Float64Array(1);
+   *   blas.product(Float64Array.of(2), Float64Array.of(3), out, 1, 1, 1);
+   *   assert.equal(out[0], 6);
+   * }
+   * ```
+   */
   setThreads(threads: number): void {
     const s = this.#lib.symbols;
     if (s.openblas_set_num_threads) s.openblas_set_num_threads(threads);
@@ -145,7 +170,20 @@ export class Blas {
     else if (s.bli_thread_set_num_threads) s.bli_thread_set_num_threads(BigInt(threads));
   }
 
-  /** Whether every size (and so every leading dimension) fits cblas_dgemm's 32-bit ints. */
+  /**
+   * Whether every size (and so every leading dimension) fits cblas_dgemm's 32-bit ints.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { findBlas } from "./blas.ts";
+   * const blas = findBlas().blas;
+   * if (blas) {
+   *   assert(blas.fits(50000, 3073, 10)); // CIFAR-10 scores
+   *   assert(!blas.fits(2 ** 31, 1, 1)); // past cblas_dgemm's 32-bit sizes
+   * }
+   * ```
+   */
   fits(m: number, k: number, n: number): boolean {
     return Math.max(m, k, n) <= INT32_MAX;
   }
@@ -153,6 +191,18 @@ export class Blas {
   /**
    * C (m×n) = op(A)·op(B), with A stored k×m when `transA`, B stored n×k when `transB`. The
    * arrays are read and written where they are (no copy).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { findBlas } from "./blas.ts";
+   * const blas = findBlas().blas;
+   * if (blas) {
+   *   const out = new Float64Array(4); // C is m×n = 2×2
+   *   blas.product(Float64Array.of(1, 2, 3, 4), Float64Array.of(1, 0, 0, 1), out, 2, 2, 2); // A·I
+   *   assert.deepEqual(Array.from(out), [1, 2, 3, 4]);
+   * }
+   * ```
    */
   product(
     a: Float64Array,
@@ -182,7 +232,23 @@ export class Blas {
     );
   }
 
-  /** Closes the library (products through this object fail afterwards). */
+  /**
+   * Closes the library (products through this object fail afterwards).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { findBlas, openBlas } from "./blas.ts";
+   * const library = findBlas().blas?.library;
+   * if (library) {
+   *   const own = openBlas(library); // its own handle: closing it leaves the shared one open
+   *   const out = new Float64Array(1);
+   *   own.product(Float64Array.of(2), Float64Array.of(5), out, 1, 1, 1);
+   *   own.close(); // products through `own` would fail from here on
+   *   assert.equal(out[0], 10);
+   * }
+   * ```
+   */
   close(): void {
     this.#lib.close();
   }

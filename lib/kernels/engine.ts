@@ -67,7 +67,21 @@ export class WasmGemm {
     warmUp(kernel.gemm, this.region(0), this.region(0) + kernel.workspaceBytes);
   }
 
-  /** Byte offset of thread t's region (its packing workspace comes first). */
+  /**
+   * Byte offset of thread t's region (its packing workspace comes first).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { WasmGemm } from "./engine.ts";
+   * import { loadWasmKernel } from "./wasm.ts";
+   * const kernel = loadWasmKernel(); // null where WebAssembly SIMD is missing
+   * if (kernel) {
+   *   const engine = new WasmGemm(kernel, 2);
+   *   assert.deepEqual([engine.region(0), engine.region(1)], [0, engine.regionBytes]);
+   * }
+   * ```
+   */
   region(t: number): number {
     return t * this.regionBytes;
   }
@@ -76,6 +90,20 @@ export class WasmGemm {
    * out (m×n) = op(A)·op(B) with op(A) m×k and op(B) k×n, where op transposes when the flag is
    * set (A stored k×m, B stored n×k). With a `runner`, `threads` threads share the work, else
    * the caller works alone. Needs m, n, k ≥ 1.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { WasmGemm } from "./engine.ts";
+   * import { loadWasmKernel } from "./wasm.ts";
+   * const kernel = loadWasmKernel();
+   * if (kernel) {
+   *   const out = new Float64Array(2); // (1×2)·(2×2) → 1×2
+   *   const a = Float64Array.of(1, 2), b = Float64Array.of(3, 4, 5, 6);
+   *   new WasmGemm(kernel, 1).product(a, b, out, 1, 2, 2);
+   *   assert.deepEqual(Array.from(out), [13, 16]);
+   * }
+   * ```
    */
   product(
     a: Float64Array,
@@ -169,7 +197,22 @@ export class WasmGemm {
     out.set(heap.subarray(cOff / 8, cOff / 8 + cLen));
   }
 
-  /** Whether an m×k by k×n product fits in the memory's 2 GiB (else use the TypeScript loops). */
+  /**
+   * Whether an m×k by k×n product fits in the memory's 2 GiB (else use the TypeScript loops).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { WasmGemm } from "./engine.ts";
+   * import { loadWasmKernel } from "./wasm.ts";
+   * const kernel = loadWasmKernel();
+   * if (kernel) {
+   *   const engine = new WasmGemm(kernel, 1);
+   *   assert(engine.fits(500, 3073, 10)); // a CIFAR-10 batch's scores
+   *   assert(!engine.fits(20000, 20000, 1)); // A alone is 3.2 GB: past the 2 GiB memory
+   * }
+   * ```
+   */
   fits(m: number, k: number, n: number): boolean {
     return this.#layout(m, k, n, false).end <= MAX_PAGES * 65536;
   }

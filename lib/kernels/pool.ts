@@ -191,7 +191,24 @@ export class WorkerPool {
     }
   }
 
-  /** How many workers are warm and waiting (they are used in slot order). */
+  /**
+   * How many workers are warm and waiting (they are used in slot order).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { WorkerPool } from "./pool.ts";
+   * import { WasmGemm } from "./engine.ts";
+   * import { loadWasmKernel } from "./wasm.ts";
+   * const kernel = loadWasmKernel();
+   * if (kernel) {
+   *   const pool = new WorkerPool(new WasmGemm(kernel, 3), 2);
+   *   assert.equal(await pool.whenReady(), pool.ready); // 2 once both workers are warm
+   *   await pool.shutdown();
+   *   assert.equal(pool.ready, 0);
+   * }
+   * ```
+   */
   get ready(): number {
     if (this.#closed) return 0;
     let n = 0;
@@ -202,6 +219,20 @@ export class WorkerPool {
   /**
    * Resolves with the number of ready workers once every worker is ready (or has died), or after
    * `timeoutMs`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { WorkerPool } from "./pool.ts";
+   * import { WasmGemm } from "./engine.ts";
+   * import { loadWasmKernel } from "./wasm.ts";
+   * const kernel = loadWasmKernel();
+   * if (kernel) {
+   *   const pool = new WorkerPool(new WasmGemm(kernel, 2), 1);
+   *   assert.equal(await pool.whenReady(10_000), 1);
+   *   await pool.shutdown();
+   * }
+   * ```
    */
   async whenReady(timeoutMs = 10_000): Promise<number> {
     const deadline = performance.now() + timeoutMs;
@@ -220,6 +251,24 @@ export class WorkerPool {
   /**
    * Wakes the ready workers on the job staged in the control block, runs `own` (the caller's
    * share) meanwhile, and returns once every woken worker has finished.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { WorkerPool } from "./pool.ts";
+   * import { WasmGemm } from "./engine.ts";
+   * import { loadWasmKernel } from "./wasm.ts";
+   * const kernel = loadWasmKernel();
+   * if (kernel) {
+   *   const engine = new WasmGemm(kernel, 2), pool = new WorkerPool(engine, 1);
+   *   await pool.whenReady();
+   *   const a = Float64Array.from({ length: 64 * 64 }, (_, i) => i % 7);
+   *   const out = new Float64Array(64 * 64);
+   *   engine.product(a, a, out, 64, 64, 64, false, false, pool, 2); // 2 threads: pool + caller
+   *   assert.equal(out[0], a.slice(0, 64).reduce((s, x, k) => s + x * a[k * 64], 0));
+   *   await pool.shutdown();
+   * }
+   * ```
    */
   run(own: () => void): void {
     const ctrl = this.#ctrl;
@@ -247,7 +296,24 @@ export class WorkerPool {
     if (failed) throw new Error("gemm: a kernel worker failed on its chunk");
   }
 
-  /** Asks every worker to quit and waits for them to exit. */
+  /**
+   * Asks every worker to quit and waits for them to exit.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { WorkerPool } from "./pool.ts";
+   * import { WasmGemm } from "./engine.ts";
+   * import { loadWasmKernel } from "./wasm.ts";
+   * const kernel = loadWasmKernel();
+   * if (kernel) {
+   *   const pool = new WorkerPool(new WasmGemm(kernel, 2), 1);
+   *   await pool.shutdown(); // the workers exit; calling it again does nothing
+   *   await pool.shutdown();
+   *   assert.equal(pool.ready, 0);
+   * }
+   * ```
+   */
   async shutdown(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

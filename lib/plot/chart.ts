@@ -86,6 +86,17 @@ export class Chart implements Displayable {
    * after being run elsewhere), where inline SVG is removed; the image stays vector-sharp. The
    * chart's `alt` text is its title (else its `aria-label`, else "chart"). Plus a `text/plain`
    * summary with the size.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import * as Plot from "@observablehq/plot";
+   * import { plot } from "./chart.ts";
+   * import { JUPYTER_DISPLAY } from "./display.ts";
+   * const bundle = plot({ width: 300, height: 200, marks: [Plot.ruleY([0])] })[JUPYTER_DISPLAY]();
+   * assert.equal(bundle["text/plain"], "Plot chart 300×200");
+   * assert.match(bundle["text/html"], /^<img src="data:image\/svg\+xml;base64,/);
+   * ```
    */
   [JUPYTER_DISPLAY](): MimeBundle {
     // The chart's own <svg> comes after any legend swatches (small <svg>s of their own).
@@ -102,7 +113,19 @@ export class Chart implements Displayable {
     };
   }
 
-  /** What the chart shows, for screen readers: the title, else the svg's `aria-label`. */
+  /**
+   * What the chart shows, for screen readers: the title, else the svg's `aria-label`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import * as Plot from "@observablehq/plot";
+   * import { plot } from "./chart.ts";
+   * assert.equal(plot({ title: "Loss & accuracy", marks: [Plot.ruleY([0])] }).altText, "Loss & accuracy");
+   * assert.equal(plot({ ariaLabel: "weights", marks: [Plot.ruleY([0])] }).altText, "weights");
+   * assert.equal(plot({ marks: [Plot.ruleY([0])] }).altText, "chart"); // neither
+   * ```
+   */
   get altText(): string {
     const title = /<h2[^>]*>([\s\S]*?)<\/h2>/.exec(this.markup)?.[1];
     const label = /^<svg[^>]*\saria-label="([^"]*)"/.exec(this.markup)?.[1];
@@ -110,7 +133,19 @@ export class Chart implements Displayable {
     return text === "" ? "chart" : unescapeEntities(text);
   }
 
-  /** The markup. */
+  /**
+   * The markup.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import * as Plot from "@observablehq/plot";
+   * import { plot } from "./chart.ts";
+   * const chart = plot({ marks: [Plot.ruleY([0])] });
+   * assert.equal(`${chart}`, chart.markup);
+   * assert(chart.toString().startsWith("<svg"));
+   * ```
+   */
   toString(): string {
     return this.markup;
   }

@@ -77,12 +77,31 @@ export class HtmlView implements Displayable {
     this.text = text;
   }
 
-  /** `{ "text/html", "text/plain" }`. */
+  /**
+   * `{ "text/html", "text/plain" }`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { HtmlView, JUPYTER_DISPLAY } from "./display.ts";
+   * const view = new HtmlView("<b>5</b> epochs", "5 epochs");
+   * assert.deepEqual(view[JUPYTER_DISPLAY](), { "text/html": "<b>5</b> epochs", "text/plain": "5 epochs" });
+   * ```
+   */
   [JUPYTER_DISPLAY](): MimeBundle {
     return { "text/html": this.html, "text/plain": this.text };
   }
 
-  /** The HTML fragment. */
+  /**
+   * The HTML fragment.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { HtmlView } from "./display.ts";
+   * assert.equal(`${new HtmlView("<i>x</i>")}`, "<i>x</i>");
+   * ```
+   */
   toString(): string {
     return this.html;
   }

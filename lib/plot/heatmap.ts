@@ -111,12 +111,39 @@ export class Heatmap extends PngImage {
     this.label = label;
   }
 
-  /** The bin (colour index) of a value: equal-width bins over the domain, clamped at the ends. */
+  /**
+   * The bin (colour index) of a value: equal-width bins over the domain, clamped at the ends.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "../matrix.ts";
+   * import { heatmap } from "./heatmap.ts";
+   * const map = heatmap(Matrix.fromArray([[0, 10]]), { ramp: ["#000000", "#808080", "#ffffff"] });
+   * assert.deepEqual([map.binOf(0), map.binOf(5), map.binOf(10)], [0, 1, 2]); // 3 bins over [0, 10]
+   * assert.deepEqual([map.binOf(-99), map.binOf(99)], [0, 2]); // clamped at the ends
+   * ```
+   */
   binOf(value: number): number {
     return binIndex(value, this.domain, this.colors.length);
   }
 
-  /** `image/png`, and `text/html` with the image above one swatch per bin and its value range. */
+  /**
+   * `image/png`, and `text/html` with the image above one swatch per bin and its value range.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "../matrix.ts";
+   * import { heatmap } from "./heatmap.ts";
+   * import { JUPYTER_DISPLAY } from "./display.ts";
+   * const map = heatmap(Matrix.fromArray([[0, 1]]), { ramp: ["#000000", "#ffffff"], label: "W" });
+   * const bundle = map[JUPYTER_DISPLAY]();
+   * assert.equal(bundle["text/plain"], "PNG 2×1 RGB heatmap, 2 bins over [0, 1]");
+   * assert.equal(bundle["image/png"], map.base64());
+   * assert.match(bundle["text/html"], /alt="W"/);
+   * ```
+   */
   override [JUPYTER_DISPLAY](): MimeBundle {
     const [lo, hi] = this.domain, k = this.colors.length;
     const edge = (b: number) => formatEdge(lo + ((hi - lo) * b) / k, hi - lo);

@@ -134,7 +134,19 @@ export class ImageGrid extends PngImage {
     this.labels = labels;
   }
 
-  /** `[x, y]` of tile k's top-left pixel in the PNG. */
+  /**
+   * `[x, y]` of tile k's top-left pixel in the PNG.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { imageGrid } from "./image_grid.ts";
+   * const four = Array.from({ length: 4 }, () => new Float64Array(4)); // four 2×2 images
+   * const grid = imageGrid(four, { cols: 2, padding: 1 });
+   * assert.deepEqual(grid.tileOrigin(3), [3, 3]); // row 1, column 1: one 2-pixel tile + 1 padding in
+   * assert.throws(() => grid.tileOrigin(4), /tileOrigin: tile 4 is outside 0…3/);
+   * ```
+   */
   tileOrigin(k: number): [number, number] {
     if (!Number.isInteger(k) || k < 0 || k >= this.count) {
       throw new RangeError(`tileOrigin: tile ${k} is outside 0…${this.count - 1}`);
@@ -143,7 +155,19 @@ export class ImageGrid extends PngImage {
     return [col * (this.tileWidth + this.padding), row * (this.tileHeight + this.padding)];
   }
 
-  /** `image/png`; with labels also `text/html` showing each tile above its caption. */
+  /**
+   * `image/png`; with labels also `text/html` showing each tile above its caption.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { imageGrid } from "./image_grid.ts";
+   * import { JUPYTER_DISPLAY } from "./display.ts";
+   * const bundle = imageGrid([new Float64Array(4), new Float64Array(4)])[JUPYTER_DISPLAY]();
+   * assert.equal(bundle["text/plain"], "PNG 5×2 grey: 2 images");
+   * assert.equal(bundle["text/html"], undefined); // captions (HTML) only with `labels`
+   * ```
+   */
   override [JUPYTER_DISPLAY](): MimeBundle {
     const bundle = super[JUPYTER_DISPLAY]();
     bundle["text/plain"] = `${this.describe()}: ${this.count} images`;

@@ -60,8 +60,12 @@ export function connectionFileFromArgs(args: readonly string[]): string | null {
  * when it cannot be read.
  *
  * @example
- * ```ts ignore
- * const args = await ownCommandLine(); // ["/usr/bin/deno", "jupyter", "--kernel", "--conn", …]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { connectionFileFromArgs, ownCommandLine } from "./iopub.ts";
+ * const args = await ownCommandLine(); // in a kernel: ["/usr/bin/deno", "jupyter", "--kernel", …]
+ * if (args) assert.match(args[0], /deno/); // here: deno test, so not a kernel's command line
+ * if (args) assert.equal(connectionFileFromArgs(args), null);
  * ```
  */
 export async function ownCommandLine(): Promise<string[] | null> {
@@ -109,12 +113,39 @@ export function iopubAddress(info: Record<string, unknown>): { hostname: string;
  * A subscription to a kernel's IOPub: `expect(marker)` resolves once a message whose content
  * contains `marker` has been published (or `false` after `timeoutMs`).
  *
- * @example
  * ```ts ignore
  * const listener = await IopubListener.connect({ hostname: "127.0.0.1", port: 5001 });
  * const seen = listener.expect("marker-1", 5000);
  * Deno.jupyter.broadcast("display_data", { data, metadata: {}, transient: { ack: "marker-1" } });
  * await seen; // true: the frontend has it
+ * ```
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { IopubListener } from "./iopub.ts";
+ * import { FrameReader, writeAll, zmtpGreeting, zmtpMessage, zmtpReady } from "./zmtp.ts";
+ * const server = Deno.listen({ hostname: "127.0.0.1", port: 0 }); // a fake kernel's IOPub
+ * const publisher = server.accept().then(async (conn) => {
+ *   const reader = new FrameReader(conn);
+ *   await writeAll(conn, zmtpGreeting());
+ *   await reader.exact(64); // the listener's greeting
+ *   await writeAll(conn, zmtpReady("PUB"));
+ *   await reader.frame(); // its READY
+ *   await reader.frame(); // its subscription
+ *   return conn;
+ * });
+ * const listener = await IopubListener.connect(server.addr as Deno.NetAddr);
+ * const conn = await publisher;
+ * const seen = listener.expect("ack-1", 5000);
+ * const parts = ["<IDS|MSG>", "", "{}", "{}", "{}", '{"transient":{"ack":"ack-1"}}'];
+ * await writeAll(conn, zmtpMessage(parts.map((p) => new TextEncoder().encode(p))));
+ * assert.equal(await seen, true); // the message with the marker was published
+ * listener.close();
+ * assert.equal(listener.closed, true);
+ * assert.equal(await listener.expect("ack-2", 5000), false); // at once, once closed
+ * conn.close();
+ * server.close();
  * ```
  */
 export class IopubListener {
@@ -126,7 +157,18 @@ export class IopubListener {
     this.#conn = conn;
   }
 
-  /** Connects, completes the ZMTP handshake as a SUB socket and subscribes to every message. */
+  /**
+   * Connects, completes the ZMTP handshake as a SUB socket and subscribes to every message.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { IopubListener } from "./iopub.ts";
+   * const gone = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * gone.close(); // nothing listens on that port any more
+   * await assert.rejects(IopubListener.connect(gone.addr), Deno.errors.ConnectionRefused);
+   * ```
+   */
   static async connect(address: { hostname: string; port: number }): Promise<IopubListener> {
     const conn = await Deno.connect({ ...address, transport: "tcp" });
     const reader = new FrameReader(conn);

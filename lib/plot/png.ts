@@ -60,28 +60,79 @@ export class PngImage implements Displayable {
     this.channels = channels;
   }
 
-  /** The bytes in base64, as Jupyter's `image/png` wants them. */
+  /**
+   * The bytes in base64, as Jupyter's `image/png` wants them.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { encodePng } from "./png.ts";
+   * const img = encodePng(new Uint8Array(1), 1, 1, 1); // one black pixel
+   * assert.equal(atob(img.base64()).slice(1, 4), "PNG"); // the signature, decoded
+   * ```
+   */
   base64(): string {
     return toBase64(this.bytes);
   }
 
-  /** A `data:image/png;base64,…` URL for an `<img src>`. */
+  /**
+   * A `data:image/png;base64,…` URL for an `<img src>`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { encodePng } from "./png.ts";
+   * const img = encodePng(new Uint8Array(1), 1, 1, 1);
+   * assert.equal(img.dataUrl(), `data:image/png;base64,${img.base64()}`);
+   * ```
+   */
   dataUrl(): string {
     return `data:image/png;base64,${this.base64()}`;
   }
 
-  /** An `<img>` tag showing the image at its pixel size, unsmoothed. */
+  /**
+   * An `<img>` tag showing the image at its pixel size, unsmoothed.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { encodePng } from "./png.ts";
+   * const tag = encodePng(new Uint8Array(1), 1, 1, 1).imgTag("a <b>");
+   * assert.match(tag, /^<img src="data:image\/png;base64,[^"]+" width="1" height="1" alt="a &lt;b&gt;"/);
+   * ```
+   */
   imgTag(alt = "image"): string {
     return `<img src="${this.dataUrl()}" width="${this.width}" height="${this.height}" ` +
       `alt="${escapeHtml(alt)}" style="image-rendering: pixelated; max-width: none">`;
   }
 
-  /** `{ "image/png", "text/plain" }`. */
+  /**
+   * `{ "image/png", "text/plain" }`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { encodePng } from "./png.ts";
+   * import { JUPYTER_DISPLAY } from "./display.ts";
+   * const img = encodePng(new Uint8Array(1), 1, 1, 1);
+   * assert.deepEqual(img[JUPYTER_DISPLAY](), { "image/png": img.base64(), "text/plain": "PNG 1×1 grey" });
+   * ```
+   */
   [JUPYTER_DISPLAY](): MimeBundle {
     return { "image/png": this.base64(), "text/plain": this.describe() };
   }
 
-  /** A one-line summary such as `PNG 280×28 grey`. */
+  /**
+   * A one-line summary such as `PNG 280×28 grey`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { encodePng } from "./png.ts";
+   * assert.equal(encodePng(new Uint8Array(280 * 28), 280, 28, 1).describe(), "PNG 280×28 grey");
+   * assert.equal(encodePng(new Uint8Array(3 * 4), 2, 2, 3).describe(), "PNG 2×2 RGB");
+   * ```
+   */
   describe(): string {
     return `PNG ${this.width}×${this.height} ${this.channels === 1 ? "grey" : "RGB"}`;
   }

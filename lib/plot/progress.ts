@@ -264,22 +264,70 @@ export class Progress {
     this.#sent = this.#first.catch(() => {}); // its error, if any, goes to `shown`
   }
 
-  /** Resolves once the first state is shown (`progress` waits for it). */
+  /**
+   * Resolves once the first state is shown (`progress` waits for it).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Progress } from "./progress.ts";
+   * const texts: string[] = [];
+   * const bar = new Progress("load", { show: async (x) => void texts.push(String(x)) });
+   * await bar.shown; // the first state is on screen
+   * assert.equal(texts.length, 1);
+   * ```
+   */
   get shown(): Promise<void> {
     return this.#first;
   }
 
-  /** Steps done so far. */
+  /**
+   * Steps done so far.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Progress } from "./progress.ts";
+   * const bar = new Progress("epochs", { total: 10, show: async () => {} });
+   * bar.tick();
+   * bar.tick();
+   * assert.equal(bar.current, 2);
+   * ```
+   */
   get current(): number {
     return this.#current;
   }
 
-  /** Steps in all, or null while unknown. */
+  /**
+   * Steps in all, or null while unknown.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Progress } from "./progress.ts";
+   * assert.equal(new Progress("epochs", { total: 10, show: async () => {} }).total, 10);
+   * assert.equal(new Progress("search", { show: async () => {} }).total, null); // not known yet
+   * ```
+   */
   get total(): number | null {
     return this.#total;
   }
 
-  /** The state the line shows now (elapsed time stops at `done`). */
+  /**
+   * The state the line shows now (elapsed time stops at `done`).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Progress } from "./progress.ts";
+   * let t = 0;
+   * const bar = new Progress("fit", { total: 4, now: () => t, show: async () => {} });
+   * t = 1500;
+   * bar.update(2, { loss: 0.5 });
+   * const { current, total, elapsed, metrics, finished } = bar.state;
+   * assert.deepEqual([current, total, elapsed, metrics, finished], [2, 4, 1500, { loss: 0.5 }, false]);
+   * ```
+   */
   get state(): ProgressState {
     return {
       label: this.label,
@@ -295,6 +343,18 @@ export class Progress {
    * Records that `current` steps are done, with the latest `metrics` (merged into the earlier
    * ones), and shows it when `interval` ms have passed since the last state shown. Ignored after
    * `done`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Progress } from "./progress.ts";
+   * let t = 0, shown = 0;
+   * const bar = new Progress("fit", { total: 4, now: () => t, show: async () => void shown++ });
+   * t = 300;
+   * bar.update(2, { loss: 0.5 }); // 300 ms after the last state shown ≥ interval 250: shown
+   * bar.update(3); // at once: recorded, not shown
+   * assert.deepEqual([bar.current, shown], [3, 2]);
+   * ```
    */
   update(current: number, metrics: Record<string, number | string> = {}): void {
     if (this.#end !== null) return;
@@ -315,7 +375,19 @@ export class Progress {
     }
   }
 
-  /** One more step done: `update(current + 1, metrics)`. */
+  /**
+   * One more step done: `update(current + 1, metrics)`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Progress } from "./progress.ts";
+   * const bar = new Progress("epochs", { total: 3, show: async () => {} });
+   * for (let epoch = 0; epoch < 3; epoch++) bar.tick({ epoch });
+   * assert.equal(bar.current, 3);
+   * assert.deepEqual(bar.state.metrics, { epoch: 2 });
+   * ```
+   */
   tick(metrics: Record<string, number | string> = {}): void {
     this.update(this.#current + 1, metrics);
   }
@@ -342,6 +414,20 @@ export class Progress {
    * shown as text), or without one with a last state ("✓ label · 1000/1000 in 4.2 s · loss …").
    * It first waits for the updates already sent, so the final output is the last; it is always
    * sent, and the promise resolves once it is shown. Calling it again returns the same promise.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Progress } from "./progress.ts";
+   * let t = 0;
+   * const texts: string[] = [];
+   * const show = async (x: unknown) => void texts.push((x as Record<string, string>)["text/plain"]);
+   * const bar = new Progress("train", { total: 2, now: () => t, show });
+   * t = 4200;
+   * bar.update(2, { loss: 0.25 });
+   * await bar.done();
+   * assert.equal(texts.at(-1), "✓ train · 2/2 in 4.2 s · loss 0.25");
+   * ```
    */
   done(final?: Displayable | MimeBundle | string): Promise<void> {
     this.#done ??= this.#finish(final);

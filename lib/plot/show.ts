@@ -69,7 +69,18 @@ export interface JupyterBroadcast {
   broadcast(msgType: string, content: Record<string, unknown>): unknown;
 }
 
-/** How long `show` waits for the kernel to publish one output before giving up on waiting. */
+/**
+ * How long `show` waits for the kernel to publish one output before giving up on waiting.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ACK_TIMEOUT_MS, Display } from "./show.ts";
+ * assert.equal(ACK_TIMEOUT_MS, 10_000); // Display's default third argument
+ * const impatient = new Display({ broadcast: () => {} }, null, ACK_TIMEOUT_MS / 10);
+ * assert.equal(impatient.acknowledged, false); // no listener: nothing to wait for
+ * ```
+ */
 export const ACK_TIMEOUT_MS = 10_000;
 
 /**
@@ -102,12 +113,35 @@ export class Display {
     this.#timeoutMs = timeoutMs;
   }
 
-  /** True while outputs are acknowledged (a listener is connected and has never timed out). */
+  /**
+   * True while outputs are acknowledged (a listener is connected and has never timed out).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Display } from "./show.ts";
+   * const display = new Display({ broadcast: () => {} }, null); // no IOPub listener
+   * assert.equal(display.acknowledged, false); // show sends without waiting
+   * ```
+   */
   get acknowledged(): boolean {
     return this.#listener !== null && !this.#listener.closed;
   }
 
-  /** Sends `x` and resolves once it is published (or at once without a listener). */
+  /**
+   * Sends `x` and resolves once it is published (or at once without a listener).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Display } from "./show.ts";
+   * const sent: [string, unknown][] = [];
+   * const display = new Display({ broadcast: (type, content) => void sent.push([type, content]) }, null);
+   * await display.show({ "text/plain": "epoch 2" }, { displayId: "bar", update: true });
+   * const data = { "text/plain": "epoch 2" }, transient = { display_id: "bar" };
+   * assert.deepEqual(sent, [["update_display_data", { data, metadata: {}, transient }]]);
+   * ```
+   */
   async show(x: Displayable | MimeBundle, options: ShowOptions = {}): Promise<void> {
     const data = bundleOf(x);
     const listener = this.acknowledged ? this.#listener : null;

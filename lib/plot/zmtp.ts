@@ -182,7 +182,24 @@ export class FrameReader {
     this.#buf = next;
   }
 
-  /** Exactly `n` bytes (waits for them; throws when the connection closes first). */
+  /**
+   * Exactly `n` bytes (waits for them; throws when the connection closes first).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { FrameReader } from "./zmtp.ts";
+   * const chunks = [Uint8Array.of(1, 2), Uint8Array.of(3, 4, 5)]; // what two reads bring
+   * const read = (p: Uint8Array) => {
+   *   const c = chunks.shift();
+   *   if (c) p.set(c);
+   *   return Promise.resolve(c ? c.length : null);
+   * };
+   * const reader = new FrameReader({ read });
+   * assert.deepEqual([...await reader.exact(3)], [1, 2, 3]); // waits for the second read
+   * await assert.rejects(reader.exact(5), /ZMTP connection closed/); // only 2 more ever come
+   * ```
+   */
   async exact(n: number): Promise<Uint8Array> {
     while (this.#buf.length < n) await this.#fill();
     const out = this.#buf.slice(0, n);
@@ -190,13 +207,44 @@ export class FrameReader {
     return out;
   }
 
-  /** Between 1 and `max` bytes: what is buffered, else what the next read brings. */
+  /**
+   * Between 1 and `max` bytes: what is buffered, else what the next read brings.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { FrameReader } from "./zmtp.ts";
+   * const chunks = [Uint8Array.of(1, 2), Uint8Array.of(3, 4, 5)]; // what two reads bring
+   * const read = (p: Uint8Array) => {
+   *   const c = chunks.shift();
+   *   if (c) p.set(c);
+   *   return Promise.resolve(c ? c.length : null);
+   * };
+   * const reader = new FrameReader({ read });
+   * assert.deepEqual([...await reader.some(10)], [1, 2]); // what the first read brought
+   * assert.deepEqual([...await reader.some(1)], [3]);
+   * ```
+   */
   async some(max: number): Promise<Uint8Array> {
     if (this.#buf.length === 0) await this.#fill();
     return this.exact(Math.min(max, this.#buf.length));
   }
 
-  /** One frame. */
+  /**
+   * One frame.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { FrameReader, zmtpFrame } from "./zmtp.ts";
+   * const frames = [zmtpFrame(Uint8Array.of(7), true), zmtpFrame(new Uint8Array(300), false)];
+   * const wire = new Uint8Array(frames.flatMap((f) => [...f]));
+   * const reader = new FrameReader({ read: (p) => Promise.resolve((p.set(wire), wire.length)) });
+   * const first = await reader.frame(), second = await reader.frame(); // one message, two frames
+   * assert.deepEqual([[...first.body], first.more, first.command], [[7], true, false]);
+   * assert.deepEqual([second.body.length, second.more], [300, false]); // long: 8-byte size
+   * ```
+   */
   async frame(): Promise<ZmtpFrame> {
     const [flags] = await this.exact(1);
     const long = (flags & 2) !== 0;
