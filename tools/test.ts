@@ -256,25 +256,19 @@ async function lintCheck() {
 }
 
 /**
- * `deno doc --lint` on each entry point in deno.json's "exports" (`lib/mod.ts` and the subpath
- * modules): every exported symbol documented, no exported signature naming an unexported type.
- * One run per entry point: linted together, Deno also lints Observable Plot's own type files.
+ * `deno doc --lint` over the entry points in deno.json's "exports" (`lib/mod.ts` and the subpath
+ * modules), linted together as a package is: every exported symbol documented, no exported
+ * signature naming a type that no entry point exports.
  */
 async function docLintCheck() {
   const config = JSON.parse(await Deno.readTextFile(`${root}/deno.json`));
-  const problems: string[] = [];
-  let ok = true;
-  for (const entry of Object.values(config.exports as Record<string, string>)) {
-    const res = await quiet(["doc", "--lint", entry]);
-    if (res.code === 0) continue;
-    ok = false;
-    problems.push(
-      ...res.output.split("\n").filter((l) => /^error|-->/.test(l.trim())).map((l) =>
-        l.trim().replace(`${root}/`, "")
-      ),
+  const res = await quiet(["doc", "--lint", ...Object.values<string>(config.exports)]);
+  const problems = res.code === 0
+    ? []
+    : res.output.split("\n").filter((l) => /^error|-->/.test(l.trim())).map((l) =>
+      l.trim().replace(`${root}/`, "")
     );
-  }
-  return { name: "deno doc --lint (every entry point)", ok, problems };
+  return { name: "deno doc --lint (every entry point)", ok: res.code === 0, problems };
 }
 
 async function quiet(args: string[]) {
