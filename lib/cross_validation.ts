@@ -13,7 +13,6 @@
  * ```
  * @module
  */
-import { type Table, tableFromArrays } from "apache-arrow";
 import { type Matrix, shapeOf } from "./matrix.ts";
 import { type Seed, toRng } from "./random.ts";
 import { checkLabels, gatherLabels } from "./data/split.ts";
@@ -111,7 +110,8 @@ export interface CrossValidationProgress<V extends number | string> extends Step
 }
 
 /**
- * What `crossValidate` and `crossValidateKnn` return, for hyperparameter values of type `V`.
+ * What `crossValidate` and `crossValidateKnn` return, for hyperparameter values of type `V`: plain
+ * data, keyed by value like CS231n's `k_to_accuracies` dictionary.
  *
  * @example
  * ```ts
@@ -127,7 +127,7 @@ export interface CrossValidationProgress<V extends number | string> extends Step
  * });
  * assert.equal(result.best, "a");
  * assert.deepEqual(result.stds.get("b"), 0);
- * assert.deepEqual(result.summaryTable().getChild("mean")?.toArray(), Float64Array.of(0.5, 0.25));
+ * assert.deepEqual([...result.means.values()], [0.5, 0.25]);
  * ```
  */
 export interface CrossValidationResult<V extends number | string> {
@@ -145,10 +145,6 @@ export interface CrossValidationResult<V extends number | string> {
   best: V;
   /** The mean accuracy of `best`. */
   bestMean: number;
-  /** One row per (value, fold): columns `value`, `fold`, `accuracy` (long format, for plots). */
-  toTable(): Table;
-  /** One row per value: columns `value`, `mean`, `std`. */
-  summaryTable(): Table;
 }
 
 /**
@@ -213,7 +209,7 @@ export interface CrossValidateOptions<V extends number | string> {
  * });
  * assert.deepEqual(result.accuracies.get(1), [0, 1, 1]);
  * assert.equal(result.best, 1);
- * assert.equal(result.toTable().numRows, 6);
+ * assert.equal(result.bestMean, 2 / 3);
  * ```
  */
 export function crossValidate<V extends number | string>(
@@ -345,7 +341,7 @@ function runFolds<V extends number | string>(
   // END SOLUTION
 }
 
-/** Means, standard deviations, the best value and the Arrow tables from per-fold accuracies. */
+/** Means, standard deviations and the best value from per-fold accuracies. */
 function summarize<V extends number | string>(
   values: readonly V[],
   folds: number,
@@ -364,30 +360,7 @@ function summarize<V extends number | string>(
     const smaller = typeof v === "number" && typeof best === "number" && v < best;
     if (m > mb || (m === mb && smaller)) best = v;
   }
-  // Arrow columns: numbers as float64, strings as a dictionary-encoded utf8 column.
-  const valueColumn = (vs: V[]) =>
-    vs.every((v) => typeof v === "number") ? Float64Array.from(vs as number[]) : vs.map(String);
-  return {
-    values: [...values],
-    folds,
-    accuracies,
-    means,
-    stds,
-    best,
-    bestMean: means.get(best)!,
-    toTable: () =>
-      tableFromArrays({
-        value: valueColumn(values.flatMap((v) => Array(folds).fill(v))),
-        fold: Int32Array.from(values.flatMap(() => Array.from({ length: folds }, (_, f) => f))),
-        accuracy: Float64Array.from(values.flatMap((v) => accuracies.get(v)!)),
-      }),
-    summaryTable: () =>
-      tableFromArrays({
-        value: valueColumn([...values]),
-        mean: Float64Array.from(values, (v) => means.get(v)!),
-        std: Float64Array.from(values, (v) => stds.get(v)!),
-      }),
-  };
+  return { values: [...values], folds, accuracies, means, stds, best, bestMean: means.get(best)! };
 }
 
 function checkFolds(op: string, X: Matrix, folds: number): void {

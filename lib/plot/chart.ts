@@ -22,7 +22,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { type Displayable, escapeHtml, JUPYTER_DISPLAY, type MimeBundle } from "./display.ts";
-import { document } from "./document.ts";
+import { document, type PlotOptions } from "./document.ts";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -163,7 +163,7 @@ export class Chart implements Displayable {
  * assert.equal(bars.markup.match(/<rect/g)?.length, 2);
  * ```
  */
-export function plot(options: Plot.PlotOptions = {}): Chart {
+export function plot(options: PlotOptions = {}): Chart {
   return new Chart(Plot.plot({ ...options, document }));
 }
 

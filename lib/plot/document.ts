@@ -20,6 +20,19 @@ import type * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
 
 /**
+ * The options of `plot`: Observable Plot's own `PlotOptions` (marks, scales, size, title).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { PlotOptions } from "./document.ts";
+ * const options: PlotOptions = { width: 300, marks: [] };
+ * assert.equal(options.width, 300);
+ * ```
+ */
+export type PlotOptions = Plot.PlotOptions;
+
+/**
  * The `document` type Plot's `document` option takes.
  *
  * @example
@@ -30,7 +43,7 @@ import { parseHTML } from "linkedom";
  * assert.equal(doc.createElement("p").tagName, "P");
  * ```
  */
-export type PlotDocument = NonNullable<Plot.PlotOptions["document"]>;
+export type PlotDocument = NonNullable<PlotOptions["document"]>;
 
 /**
  * A fresh, empty HTML document (linkedom).

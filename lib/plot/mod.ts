@@ -1,12 +1,12 @@
 /**
  * Rendering for the lesson notebooks: Observable Plot charts drawn on a server-side `document`,
- * PNG image grids and heatmaps, HTML tables, and plain text. Every result shows itself in the Deno
- * kernel; end the cell with `await Deno.jupyter.display(result)`. Text goes through `await print(…)`.
+ * PNG image grids and heatmaps, HTML tables, and plain text. Import it as `"lib/plot"`. Every
+ * result shows itself in the Deno kernel: `await show(result)`; text goes through `await print(…)`.
  *
  * ```ts ignore
- * import { imageGrid, loadMnist, Plot, plot, print, table } from "lib/plot/mod.ts";
+ * import { Plot, plot, print, show } from "lib/plot";
  * await print("three points");
- * await Deno.jupyter.display(plot({ marks: [Plot.lineY([3, 2, 1])] }));
+ * await show(plot({ marks: [Plot.lineY([3, 2, 1])] }));
  * ```
  *
  * @example
@@ -21,17 +21,33 @@
  * @module
  */
 
+import * as ObservablePlot from "@observablehq/plot";
+
 /**
  * Observable Plot itself (marks, scales, `Plot.plot`), re-exported so a notebook needs one import.
+ * Its API is Observable Plot's own (https://observablehq.com/plot/); its types, such as
+ * `Plot.PlotOptions` and `Plot.Markish`, come with it.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { Plot } from "./mod.ts";
  * assert.equal(typeof Plot.dot, "function");
+ * const marks: Plot.Markish[] = [Plot.ruleY([0])];
+ * assert.equal(marks.length, 1);
  * ```
  */
-export * as Plot from "@observablehq/plot";
+export const Plot: typeof ObservablePlot = ObservablePlot;
+
+/**
+ * Observable Plot's types under the same name (`Plot.PlotOptions`, `Plot.Markish`).
+ */
+export declare namespace Plot {
+  /** The options of `plot` (Observable Plot's `PlotOptions`). */
+  export type PlotOptions = ObservablePlot.PlotOptions;
+  /** A mark, an array of marks, or a function that renders one. */
+  export type Markish = ObservablePlot.Markish;
+}
 export * from "./display.ts";
 export * from "./show.ts";
 export * from "./progress.ts";

@@ -1,6 +1,6 @@
 /**
  * Small result tables for notebooks (hyperparameter searches, per-class accuracies): an array of
- * plain objects or an Apache Arrow `Table` → an HTML table with numbers rounded to `digits`
+ * plain objects → an HTML table with numbers rounded to `digits`
  * significant digits and right-aligned.
  *
  * @example
@@ -14,30 +14,6 @@
  * @module
  */
 import { escapeHtml, HtmlView } from "./display.ts";
-
-/**
- * The part of an Apache Arrow `Table` that `table` reads.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { type ArrowTableLike, table } from "./table.ts";
- * const fake: ArrowTableLike = {
- *   numRows: 1,
- *   schema: { fields: [{ name: "acc" }] },
- *   getChild: () => ({ get: () => 0.5 }),
- * };
- * assert.deepEqual(table(fake).cells, [["0.5"]]);
- * ```
- */
-export interface ArrowTableLike {
-  /** Number of rows. */
-  readonly numRows: number;
-  /** Column names, in order. */
-  readonly schema: { readonly fields: readonly { readonly name: string }[] };
-  /** A column by name; `get(i)` reads row i. */
-  getChild(name: string): { get(i: number): unknown } | null;
-}
 
 /**
  * Options of `table`.
@@ -99,20 +75,20 @@ export class Table extends HtmlView {
 }
 
 /**
- * Renders rows (plain objects, or an Arrow `Table`) as a displayable table.
+ * Renders rows (plain objects) as a displayable table: one column per key, in order of first
+ * appearance.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { tableFromArrays } from "apache-arrow";
  * import { table } from "./table.ts";
- * const arrow = tableFromArrays({ lr: Float64Array.from([1e-7, 5e-5]), acc: Float64Array.from([0.3, 0.25]) });
- * assert.deepEqual(table(arrow).cells, [["1e-7", "0.3"], ["5e-5", "0.25"]]);
+ * const rows = [{ lr: 1e-7, acc: 0.3 }, { lr: 5e-5, acc: 0.25 }];
+ * assert.deepEqual(table(rows).cells, [["1e-7", "0.3"], ["5e-5", "0.25"]]);
  * assert.throws(() => table([{ a: 1 }], { digits: 0 }), /table: digits must be an integer in 1…21/);
  * ```
  */
 export function table(
-  rows: readonly Record<string, unknown>[] | ArrowTableLike,
+  rows: readonly Record<string, unknown>[],
   options: TableOptions = {},
 ): Table {
   const { digits = 4, maxRows = 100 } = options;
@@ -122,25 +98,16 @@ export function table(
   if (!(maxRows >= 0) || !(Number.isInteger(maxRows) || maxRows === Infinity)) {
     throw new RangeError(`table: maxRows must be a non-negative integer, got ${maxRows}`);
   }
-  let columns: string[], total: number, valueAt: (i: number, column: string) => unknown;
-  if (isArrowTable(rows)) {
-    columns = rows.schema.fields.map((f) => f.name);
-    total = rows.numRows;
-    valueAt = (i, c) => rows.getChild(c)?.get(i);
-  } else if (Array.isArray(rows)) {
-    rows.forEach((row, i) => {
-      if (typeof row !== "object" || row === null) {
-        throw new TypeError(
-          `table: row ${i} is ${row === null ? "null" : typeof row}, not an object`,
-        );
-      }
-    });
-    columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-    total = rows.length;
-    valueAt = (i, c) => rows[i][c];
-  } else {
-    throw new TypeError("table: expected an array of objects or an Apache Arrow Table");
-  }
+  if (!Array.isArray(rows)) throw new TypeError("table: expected an array of objects");
+  rows.forEach((row, i) => {
+    if (typeof row !== "object" || row === null) {
+      throw new TypeError(
+        `table: row ${i} is ${row === null ? "null" : typeof row}, not an object`,
+      );
+    }
+  });
+  let columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const total = rows.length;
   if (options.columns) {
     const missing = options.columns.filter((c) => !columns.includes(c));
     if (missing.length > 0) {
@@ -149,7 +116,7 @@ export function table(
     columns = [...options.columns];
   }
   const shown = Math.min(total, maxRows);
-  const values = Array.from({ length: shown }, (_, i) => columns.map((c) => valueAt(i, c)));
+  const values = Array.from({ length: shown }, (_, i) => columns.map((c) => rows[i][c]));
   const numeric = columns.map((_, j) =>
     values.length > 0 &&
     values.every((row) => typeof row[j] === "number" || typeof row[j] === "bigint")
@@ -192,12 +159,6 @@ function formatValue(v: unknown, digits: number): string {
     return JSON.stringify(v) ?? String(v);
   }
   return String(v);
-}
-
-function isArrowTable(x: unknown): x is ArrowTableLike {
-  const t = x as ArrowTableLike;
-  return typeof x === "object" && x !== null && typeof t.numRows === "number" &&
-    Array.isArray(t.schema?.fields) && typeof t.getChild === "function";
 }
 
 function plainText(columns: string[], cells: string[][], numeric: boolean[]): string {
