@@ -26,7 +26,6 @@ const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
  */
 export const ALLOWED: readonly string[] = [
   "lib/classifiers/linear_classifier.ts", // LinearClassifier/LinearSVM/Softmax.loss
-  "lib/data/arrow.ts", // PixelType, SeriesColumn
   "lib/data/preprocess.ts", // FeatureStats
   "lib/nn/activations.ts", // Forward, AlphaCache, Activation, ActivationName, MaxoutCache
   "lib/nn/layers.ts", // AffineCache
