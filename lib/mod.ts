@@ -23,3 +23,4 @@ export * from "./nn/mod.ts";
 export * from "./optim/mod.ts";
 export * from "./kernels/mod.ts";
 export * from "./numpy_timing.ts";
+export * from "./features/mod.ts";
