@@ -165,3 +165,25 @@ export type {
   Forward,
   MaxoutCache,
 } from "./nn/activations.ts";
+
+// ---- 08 Image features: HOG and colour histograms --------------------------------------------
+export {
+  colorHistogramHsv,
+  extractFeatures,
+  grayscale,
+  hogFeature,
+  hogGlyphs,
+  imageFromRow,
+  imageGradients,
+  rgbToHsv,
+} from "./features/mod.ts";
+export type {
+  ColorHistogramOptions,
+  FeatureFn,
+  HogGlyph,
+  HogOptions,
+  Image,
+  ImageGradients,
+  ImageInput,
+  ImageLayoutOptions,
+} from "./features/mod.ts";
