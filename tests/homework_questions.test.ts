@@ -1,5 +1,5 @@
 /**
- * Inline questions (grader/release/questions.ts): every lesson asks at least one at its experiment,
+ * Inline questions (grader/judge/questions.ts): every lesson asks at least one at its experiment,
  * with an answer cell right after it; the student edition blanks the reference answers; the
  * answers report lists what was (not) answered. The submission zip and the grading output are
  * checked in homework_release.test.ts and homework_grade.test.ts.
@@ -11,7 +11,7 @@ import {
   blankAnswers,
   findQuestions,
   referenceAnswers,
-} from "../grader/release/questions.ts";
+} from "../grader/judge/questions.ts";
 import { stubNotebook } from "../grader/release/markers.ts";
 import { listNotebooks, type Notebook, readNotebook, sourceOf } from "../tools/notebooks.ts";
 

@@ -29,7 +29,7 @@ import {
 } from "./manifest.ts";
 import { grade } from "./grade.ts";
 import { zipEntries } from "./zip.ts";
-import { answersMarkdown } from "../release/questions.ts";
+import { answersMarkdown } from "./questions.ts";
 import type { Notebook } from "../../tools/notebook_checks.ts";
 import {
   type CheckedAssignment,

@@ -38,7 +38,7 @@ import { prepareSandbox } from "./prepare.ts";
 import { loadTestBodies, runTests, type TestOutcome } from "./runner.ts";
 import { typeErrors } from "./typecheck.ts";
 import { copyTree, locateFiles } from "./workspace.ts";
-import { answersMarkdown, findQuestions } from "../release/questions.ts";
+import { answersMarkdown, findQuestions } from "./questions.ts";
 import type { Notebook } from "../../tools/notebook_checks.ts";
 import { listFiles, unzipTo } from "./zip.ts";
 

@@ -17,7 +17,7 @@
 import { dirname, join } from "node:path";
 import { type Manifest, studentManifest } from "../judge/manifest.ts";
 import { findRegions, notebookRegions, stubNotebook, stubSource } from "./markers.ts";
-import { blankAnswers, referenceAnswers } from "./questions.ts";
+import { blankAnswers, referenceAnswers } from "../judge/questions.ts";
 import { type Notebook, readNotebook, sourceOf } from "../../tools/notebooks.ts";
 import { copyStubbed } from "./base.ts";
 import { copyTree } from "../judge/workspace.ts";
