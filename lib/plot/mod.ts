@@ -59,3 +59,4 @@ export * from "./heatmap.ts";
 export * from "./table.ts";
 export * from "./text.ts";
 export * from "./graph.ts";
+export * from "./regions.ts";
