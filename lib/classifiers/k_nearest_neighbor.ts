@@ -22,7 +22,7 @@
  */
 import { assertFinite, matmulTB, Matrix, shapeOf } from "../matrix.ts";
 import { l2FromDotsInPlace } from "../kernels/elementwise.ts";
-import { checkClasses, checkLabels, checkNumClasses } from "../data/split.ts";
+import { checkClasses, checkLabels, checkNumClasses } from "../data/labels.ts";
 
 /**
  * How the distance between two examples is measured: `"L2"` Euclidean, `"L1"` Manhattan.

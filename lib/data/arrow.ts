@@ -45,7 +45,7 @@ import { createHash } from "node:crypto";
 import { basename, dirname } from "node:path";
 import { Matrix } from "../matrix.ts";
 import type { Dataset } from "./dataset.ts";
-import { checkLabels } from "./split.ts";
+import { checkLabels } from "./labels.ts";
 
 /**
  * How `datasetToTable` stores pixel values: "float64" (exact, the default), "float32" (half the

@@ -17,6 +17,7 @@
  */
 export * from "./dataset.ts";
 export * from "./mnist.ts";
+export * from "./labels.ts";
 export * from "./split.ts";
 export * from "./synthetic.ts";
 export * from "./cifar10.ts";
