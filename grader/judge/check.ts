@@ -21,7 +21,7 @@
 import { join } from "node:path";
 import {
   type Assignment,
-  assignmentFiles,
+  gradedFiles,
   loadManifest,
   type Manifest,
   notebookPaths,
@@ -152,7 +152,7 @@ export async function runChecks(
       typeErrors: (r.extra_data?.type_error_messages ?? []) as string[],
       brokenModules: (r.extra_data?.broken_modules ?? {}) as Record<string, string>,
     };
-    if (zip) entry.zip = await writeSubmissionZip(root, a);
+    if (zip) entry.zip = await writeSubmissionZip(root, a, manifest);
     report.assignments.push(entry);
     report.tests.push(...checked);
     onDone?.(entry, checked, selection.scope);
@@ -239,12 +239,13 @@ function hiddenPoints(a: Assignment, manifest: Manifest): number {
       .reduce((s, t) => s + t.points, 0);
 }
 
-/** Writes submission-<id>.zip in `root`: the assignment's lib files and notebooks. */
+/** Writes submission-<id>.zip in `root`: the lib files graded with the assignment, its notebooks. */
 async function writeSubmissionZip(
   root: string,
   a: Assignment,
+  manifest: Manifest,
 ): Promise<{ path: string; files: string[] }> {
-  const paths = [...assignmentFiles(a), ...await notebookPaths(root, a.notebooks)];
+  const paths = [...gradedFiles(manifest, a), ...await notebookPaths(root, a.notebooks)];
   const entries = await Promise.all(
     paths.map(async (path) => ({ path, data: await Deno.readFile(join(root, path)) })),
   );

@@ -23,9 +23,9 @@
  */
 import { join, resolve } from "node:path";
 import {
-  assignmentFiles,
   DEFAULT_TIME_LIMIT_SECONDS,
   findAssignment,
+  gradedFiles,
   loadManifest,
   type Manifest,
   type ResolvedTest,
@@ -132,7 +132,7 @@ export async function grade(o: GradeOptions): Promise<GradescopeResults> {
   try {
     // 1. The workspace: base + the submission's assignment files, nothing else.
     const ws = join(tmp, "ws");
-    const wanted = assignmentFiles(a);
+    const wanted = gradedFiles(manifest, a);
     const files = await placeSubmission(o.submission, tmp, ws, o.source.base, wanted, notes);
 
     // 2. The grader's tests: any problem here is the grader's, not the student's. Every test of
