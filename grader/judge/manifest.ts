@@ -126,6 +126,12 @@ export interface Assignment {
    * call (of this assignment or of an earlier one).
    */
   functions: Record<string, { file: string; uses?: string[] }>;
+  /**
+   * Lib files of earlier assignments graded with this one, for a manifest that holds this
+   * assignment alone (an autograder's: the release resolves the `uses` of earlier assignments'
+   * functions into their files here).
+   */
+  gradedWith?: string[];
   /** Seconds for grading a whole submission (default: the manifest's). */
   timeLimitSeconds?: number;
   /** The grading test files. */
@@ -299,13 +305,14 @@ export function assignmentFiles(a: Assignment): string[] {
  * The lib files a grading of `a` takes from a submission: the assignment's own files plus those of
  * the functions of earlier assignments that its functions `use` (e.g. `TwoLayerNet.loss` of A3
  * calls A2's `softmaxLoss`: the student's own `lib/losses/scores.ts` is graded with it, not the
- * starter stub), sorted.
+ * starter stub), and its `gradedWith` files, sorted.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { gradedFiles } from "./manifest.ts";
- * const m = { assignments: [
+ * import type { Manifest } from "./manifest.ts";
+ * const m: Manifest = { assignments: [
  *   { id: "A", title: "", testFiles: [], functions: { f: { file: "lib/f.ts" } } },
  *   { id: "B", title: "", testFiles: [], functions: { g: { file: "lib/g.ts", uses: ["f"] } } },
  * ] };
@@ -314,7 +321,7 @@ export function assignmentFiles(a: Assignment): string[] {
  * ```
  */
 export function gradedFiles(manifest: Manifest, a: Assignment): string[] {
-  const files = new Set(assignmentFiles(a));
+  const files = new Set([...assignmentFiles(a), ...(a.gradedWith ?? [])]);
   for (const f of Object.values(a.functions)) {
     for (const used of f.uses ?? []) {
       if (used in a.functions) continue;

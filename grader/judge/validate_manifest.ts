@@ -51,6 +51,13 @@ export function validateManifest(m: unknown): string[] {
       }
     }
     for (const name of Object.keys(functions)) earlier.add(name);
+    if (
+      a.gradedWith !== undefined &&
+      (!Array.isArray(a.gradedWith) ||
+        !a.gradedWith.every((f) => typeof f === "string" && /^lib\/.+\.ts$/.test(f)))
+    ) {
+      err(`${at}: gradedWith must list lib/….ts paths`);
+    }
     if (!Array.isArray(a.testFiles) || a.testFiles.length === 0) {
       err(`${at}: no testFiles`);
       continue;
