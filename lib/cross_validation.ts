@@ -15,7 +15,7 @@
  */
 import { type Matrix, shapeOf } from "./matrix.ts";
 import { type Seed, toRng } from "./random.ts";
-import { checkLabels, gatherLabels } from "./data/split.ts";
+import { accuracy, checkLabels, gatherLabels } from "./data/labels.ts";
 import { type DistanceMetric, KNearestNeighbor } from "./classifiers/k_nearest_neighbor.ts";
 import type { StepProgress } from "./optim/training.ts";
 
@@ -369,11 +369,4 @@ function checkFolds(op: string, X: Matrix, folds: number): void {
       `${op}: folds must be an integer in [2, ${X.rows}] for X ${shapeOf(X)}, got ${folds}`,
     );
   }
-}
-
-/** Fraction of predictions equal to the labels. */
-function accuracy(yPred: Int32Array, y: Int32Array): number {
-  let correct = 0;
-  for (let i = 0; i < y.length; i++) if (yPred[i] === y[i]) correct++;
-  return correct / y.length;
 }

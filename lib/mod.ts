@@ -32,19 +32,18 @@ export { Rng } from "./random.ts";
 export type { Seed } from "./random.ts";
 
 // ---- Data: loaders, splits, preprocessing ------------------------------------------------------
-// (labels: `oneHot` joins here with the labels module)
 export { loadMnist } from "./data/mnist.ts";
 export { CIFAR10_CLASS_NAMES, loadCifar10 } from "./data/cifar10.ts";
 export { makeBlobs, makeSpiral } from "./data/synthetic.ts";
-export { gatherLabels, trainValTestSplit } from "./data/split.ts";
-export { appendBias, meanImage, normalize, subtractMean } from "./data/preprocess.ts";
+export { trainValTestSplit } from "./data/split.ts";
+export { accuracy, gatherLabels, oneHot } from "./data/labels.ts";
+export { meanImage, normalize, subtractMean } from "./data/preprocess.ts";
 export type { Dataset } from "./data/dataset.ts";
 export type { Cifar10 } from "./data/cifar10.ts";
 export type { Split, SplitOptions } from "./data/split.ts";
 export type { FeatureStats } from "./data/preprocess.ts";
 
 // ---- 01 Nearest neighbor -----------------------------------------------------------------------
-// (`accuracy` joins here)
 export { KNearestNeighbor, predictLabels } from "./classifiers/k_nearest_neighbor.ts";
 export { timeNumpy } from "./numpy_timing.ts";
 export type {
@@ -65,23 +64,20 @@ export type {
 } from "./cross_validation.ts";
 
 // ---- 03 Linear classifiers: score function, SVM and softmax losses, regularization --------------
-// (`softmaxLoss`/`svmLoss` from losses/scores.ts replace the two `…FromScores` here)
 export { LinearClassifier, LinearSVM, Softmax } from "./classifiers/linear_classifier.ts";
-export { svmLossFromScores, svmLossNaive, svmLossVectorized } from "./losses/linear_svm.ts";
-export {
-  softmaxLossFromScores,
-  softmaxLossNaive,
-  softmaxLossVectorized,
-} from "./losses/softmax.ts";
+export { correctClassScores, softmaxLoss, svmLoss } from "./losses/scores.ts";
+export { svmLossNaive, svmLossVectorized } from "./losses/linear_svm.ts";
+export { softmaxLossNaive, softmaxLossVectorized } from "./losses/softmax.ts";
 export {
   oneVsAllLoss,
   oneVsAllLossFromScores,
   structuredSvmLoss,
   structuredSvmLossFromScores,
 } from "./losses/variants.ts";
-export { regLoss } from "./losses/regularization.ts";
+export { addReg, regLoss } from "./losses/regularization.ts";
 export type { LinearClassifierOptions, TrainOptions } from "./classifiers/linear_classifier.ts";
 export type { SvmLossOptions } from "./losses/linear_svm.ts";
+export type { SoftmaxLossResult, SvmLossResult } from "./losses/scores.ts";
 export type { LossResult, RegOptions, RegType } from "./losses/regularization.ts";
 
 // ---- 04 Optimization: random search, random local search, following the gradient ---------------
@@ -135,7 +131,7 @@ export type { StepProgress, TrainProgress } from "./optim/training.ts";
 
 // ---- 07 A two-layer ReLU network: layers, activations, backpropagation -------------------------
 export { TwoLayerNet } from "./nn/two_layer_net.ts";
-export { affineBackward, affineForward, softmaxLoss, svmLoss } from "./nn/layers.ts";
+export { affineBackward, affineForward } from "./nn/layers.ts";
 export {
   activations,
   eluBackward,

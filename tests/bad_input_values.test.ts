@@ -9,12 +9,8 @@ import { Matrix, NonFiniteError } from "../lib/matrix.ts";
 import { KNearestNeighbor } from "../lib/classifiers/k_nearest_neighbor.ts";
 import { LinearSVM } from "../lib/classifiers/linear_classifier.ts";
 import { TwoLayerNet } from "../lib/nn/two_layer_net.ts";
-import { svmLossFromScores, svmLossNaive, svmLossVectorized } from "../lib/losses/linear_svm.ts";
-import {
-  softmaxLossFromScores,
-  softmaxLossNaive,
-  softmaxLossVectorized,
-} from "../lib/losses/softmax.ts";
+import { svmLossNaive, svmLossVectorized } from "../lib/losses/linear_svm.ts";
+import { softmaxLossNaive, softmaxLossVectorized } from "../lib/losses/softmax.ts";
 import {
   oneVsAllLoss,
   oneVsAllLossFromScores,
@@ -22,7 +18,8 @@ import {
   structuredSvmLossFromScores,
 } from "../lib/losses/variants.ts";
 import { regLoss } from "../lib/losses/regularization.ts";
-import { affineBackward, affineForward, softmaxLoss, svmLoss } from "../lib/nn/layers.ts";
+import { affineBackward, affineForward } from "../lib/nn/layers.ts";
+import { softmaxLoss, svmLoss } from "../lib/losses/scores.ts";
 import {
   eluBackward,
   eluForward,
@@ -117,8 +114,6 @@ Deno.test("the linear losses name the first NaN/±∞ of X, then of W; naive = v
 Deno.test("losses on scores, and the layer losses, name the first non-finite score", () => {
   const scores = Matrix.randn(4, 3, 3), labels = [0, 1, 2, 0];
   const fromScores = {
-    svmLossFromScores,
-    softmaxLossFromScores,
     oneVsAllLossFromScores,
     structuredSvmLossFromScores,
     softmaxLoss,
@@ -154,7 +149,7 @@ Deno.test("valid input: the checks change no number (naive and vectorized still 
   assert.ok(Math.abs(c.loss - d.loss) < 1e-12 && c.dW.maxAbsDiff(d.dW) < 1e-12);
   // Scores near the float limit are still finite input: the stable softmax handles them.
   const big = Matrix.fromArray([[1e308, -1e308, 0]]);
-  assert.ok(Number.isFinite(softmaxLossFromScores(big, [0]).loss));
+  assert.ok(Number.isFinite(softmaxLoss(big, [0]).loss));
 });
 
 Deno.test("affine layer: x, w, b and dout are checked; the cache must be affineForward's", () => {

@@ -1,12 +1,6 @@
 import assert from "node:assert/strict";
 import { Matrix } from "../lib/matrix.ts";
-import {
-  appendBias,
-  featureStats,
-  meanImage,
-  normalize,
-  subtractMean,
-} from "../lib/data/preprocess.ts";
+import { featureStats, meanImage, normalize, subtractMean } from "../lib/data/preprocess.ts";
 
 // Hand-computed example: 3 "images" of 2 pixels.
 //   X = [[1, 10], [2, 20], [6, 60]]  →  mean = [3, 30]
@@ -31,13 +25,13 @@ Deno.test("subtractMean: X − mean, broadcast over rows; X itself is not modifi
   assert.deepEqual(subtractMean(XVal, meanImage(X)).toArray(), [[0, 0], [1, -30]]);
 });
 
-Deno.test("appendBias: a column of ones, so [X 1]·[W; b] = X·W + b", () => {
-  const Xb = appendBias(X);
+Deno.test("appendOnes (the bias trick): a column of ones, so [X 1]·[W; b] = X·W + b", () => {
+  const Xb = X.appendOnes();
   assert.deepEqual(Xb.toArray(), [[1, 10, 1], [2, 20, 1], [6, 60, 1]]);
   const W = Matrix.fromArray([[1, 0], [0, 2]]), b = Matrix.fromArray([[5, -5]]);
   const Wb = Matrix.fromArray([[1, 0], [0, 2], [5, -5]]);
   assert.deepEqual(Xb.matmul(Wb).toArray(), X.matmul(W).add(b).toArray());
-  assert.deepEqual(appendBias(new Matrix(0, 3)).shape, [0, 4]);
+  assert.deepEqual(new Matrix(0, 3).appendOnes().shape, [0, 4]);
 });
 
 Deno.test("featureStats: per-feature mean and population standard deviation", () => {

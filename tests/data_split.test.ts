@@ -7,9 +7,8 @@ import {
   checkNumClasses,
   gatherLabels,
   inferNumClasses,
-  subsample,
-  trainValTestSplit,
-} from "../lib/data/split.ts";
+} from "../lib/data/labels.ts";
+import { subsample, trainValTestSplit } from "../lib/data/split.ts";
 
 /** N×2 data whose row i is [i, −i] and whose label is i mod 7, so every row can be traced. */
 function indexed(N: number) {

@@ -18,11 +18,11 @@ import {
   oneVsAllLoss,
   oneVsAllLossFromScores,
   regLoss,
-  softmaxLossFromScores,
+  softmaxLoss,
   softmaxLossVectorized,
   structuredSvmLoss,
   structuredSvmLossFromScores,
-  svmLossFromScores,
+  svmLoss,
   svmLossVectorized,
 } from "../lib/losses/mod.ts";
 import { adam, sgd, type UpdateConfig } from "../lib/optim/update_rules.ts";
@@ -34,10 +34,10 @@ if (!chromium && !CI) console.log(`demo browser test ignored: ${reason}`);
 
 /** The library's loss of each menu entry, and its per-example form. */
 const LIB = {
-  ww: [svmLossVectorized, svmLossFromScores],
+  ww: [svmLossVectorized, svmLoss],
   ova: [oneVsAllLoss, oneVsAllLossFromScores],
   structured: [structuredSvmLoss, structuredSvmLossFromScores],
-  softmax: [softmaxLossVectorized, softmaxLossFromScores],
+  softmax: [softmaxLossVectorized, softmaxLoss],
 } as const;
 
 /** What the page shows, read from the unrounded `data-value` attributes. */

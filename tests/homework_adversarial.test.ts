@@ -7,9 +7,11 @@
  * it answers; the answers are checked by the judge in its own realm.
  *
  * A1 points: computeDistancesTwoLoops 4, computeDistancesOneLoop 4, computeDistancesNoLoops 4,
- * predictLabels 3, kFoldSplit 2, crossValidate 3 (crossValidate uses kFoldSplit). A2: 4 points per
- * function (2 per test). KNN = lib/classifiers/k_nearest_neighbor.ts (cross_validation.ts imports
- * it), CV = lib/cross_validation.ts. Code of the attacks: tests/fixtures/homework/adversarial.ts.
+ * predictLabels 3, kFoldSplit 2, crossValidate 3 (crossValidate uses kFoldSplit). A2: svmLoss,
+ * softmaxLoss, svmLossVectorized, softmaxLossVectorized 2 (the vectorized losses use the scores-level
+ * ones), svmLossNaive, softmaxLossNaive, evalNumericalGradient 4. KNN =
+ * lib/classifiers/k_nearest_neighbor.ts (cross_validation.ts imports it), CV =
+ * lib/cross_validation.ts. Code of the attacks: tests/fixtures/homework/adversarial.ts.
  *
  * | case | from | modification                                                       | score |
  * | ---- | ---- | ------------------------------------------------------------------ | ----- |
@@ -67,7 +69,7 @@
  * | C15  | sol  | TwoLoops throws its stack and import.meta.url: no judge path in    | 16    |
  * |      |      | them                                                               |       |
  * | C16  | sol  | top of KNN: an infinite loop (CV imports KNN); < 60 s              | 0     |
- * | C17  | sol  | A2: an infinite loop in softmaxLossVectorized                      | 16/A2 |
+ * | C17  | sol  | A2: an infinite loop in softmaxLossVectorized                      | 18/A2 |
  * | C18a | sol  | top of CV: Deno.exit(0)                                            | 15    |
  * | C18b | sol  | top of CV: Promise.reject(…) (an unhandled rejection at import)    | 15    |
  * | C18c | sol  | top of CV: throw                                                   | 15    |
@@ -296,6 +298,8 @@ const cases: Case[] = [
     },
     score: 0,
     failed: {
+      svmLoss: /TODO: implement svmLoss/,
+      softmaxLoss: /TODO: implement softmaxLoss/,
       svmLossNaive: OUTSIDE,
       svmLossVectorized: OUTSIDE,
       softmaxLossNaive: OUTSIDE,
@@ -495,8 +499,8 @@ const cases: Case[] = [
         ),
         region("computeDistancesOneLoop", code.LYING_PROXY),
         replace(
-          "    l2FromDotsInPlace(dists.data, testSq.data, trainSq.data);\n    return dists;",
-          "    l2FromDotsInPlace(dists.data, testSq.data, trainSq.data);\n" +
+          "    return squared.maximum(0).sqrt();",
+          "    const dists = squared.maximum(0).sqrt();\n" +
             "    return { rows: dists.rows, cols: dists.cols, data: dists.data } as unknown as " +
             "Matrix;",
         ),
@@ -684,7 +688,7 @@ const cases: Case[] = [
         '  while (W.rows >= 0) { /* forever */ }\n  throw new Error("unreachable");',
       ),
     },
-    score: 16,
+    score: 18,
     failed: { softmaxLossVectorized: TIMED_OUT },
   },
   {

@@ -159,7 +159,7 @@ Deno.test("grade: exactly one function stubbed loses exactly the points of its t
   const cases = manifest.assignments.flatMap((a) =>
     Object.keys(a.functions).map((fn) => ({ a, fn }))
   );
-  assert.equal(cases.length, 15);
+  assert.equal(cases.length, 17);
   const results = await twoAtATime(cases.map(({ a, fn }) => async () => {
     const file = a.functions[fn].file;
     const broken = replaceRegion(solution[file], fn, `    ${todoStub(fn)}`, file);

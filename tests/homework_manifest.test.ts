@@ -12,6 +12,7 @@ import {
   assignmentFiles,
   findAssignment,
   functionOf,
+  gradedFiles,
   loadManifest,
   type Manifest,
   notebookPaths,
@@ -24,7 +25,7 @@ import { loadTestBodies } from "../grader/judge/runner.ts";
 const PATH = join(REPO_ROOT, "assignments", "assignments.json");
 const manifest = await loadManifest(PATH);
 
-Deno.test("manifest: three assignments of 20 points; A2 splits its points equally", () => {
+Deno.test("manifest: three assignments of 20 points; A2's points per function", () => {
   assert.deepEqual(manifest.assignments.map((a) => a.id), ["A1", "A2", "A3"]);
   for (const a of manifest.assignments) {
     const tests = resolveTests(a, manifest.defaults);
@@ -32,13 +33,34 @@ Deno.test("manifest: three assignments of 20 points; A2 splits its points equall
     const visible = tests.filter((t) => t.visibility === "visible");
     assert.equal(visible.reduce((s, t) => s + t.points, 0), 10, `${a.id} public points`);
   }
-  const a2 = resolveTests(findAssignment(manifest, "A2"), manifest.defaults);
-  assert.deepEqual([...new Set(a2.map((t) => t.points))], [2]); // 20 points over 10 tests
+  const A2 = findAssignment(manifest, "A2");
+  const a2 = resolveTests(A2, manifest.defaults);
+  // The scores-level losses 2 (1 + 1), the naive losses and the numerical gradient 4 (2 + 2), the
+  // vectorized losses 2 (1 + 1): 20 points over 14 tests.
+  const byFunction = (fn: string) =>
+    a2.filter((t) => t.function === fn).map((t) => [t.visibility, t.points]);
+  assert.equal(a2.length, 14);
+  for (const fn of ["svmLoss", "softmaxLoss", "svmLossVectorized", "softmaxLossVectorized"]) {
+    assert.deepEqual(byFunction(fn), [["visible", 1], ["hidden", 1]], fn);
+  }
+  for (const fn of ["svmLossNaive", "softmaxLossNaive", "evalNumericalGradient"]) {
+    assert.deepEqual(byFunction(fn), [["visible", 2], ["hidden", 2]], fn);
+  }
+  // The vectorized losses call the scores-level ones; A3's net calls A2's softmaxLoss, so grading
+  // A3 takes the student's lib/losses/scores.ts too.
+  assert.deepEqual(A2.functions.softmaxLossVectorized.uses, ["softmaxLoss"]);
+  assert.deepEqual(A2.functions.svmLossVectorized.uses, ["svmLoss"]);
+  assert.deepEqual(gradedFiles(manifest, findAssignment(manifest, "A3")), [
+    "lib/losses/scores.ts",
+    "lib/nn/two_layer_net.ts",
+    "lib/optim/update_rules.ts",
+  ]);
   const a3 = resolveTests(findAssignment(manifest, "A3"), manifest.defaults);
   assert.deepEqual(a3.map((t) => t.timeoutSeconds), [20, 20, 20, 20, 20, 20, 30, 20, 20, 20]);
-  assert.deepEqual(assignmentFiles(findAssignment(manifest, "A2")), [
+  assert.deepEqual(assignmentFiles(A2), [
     "lib/gradients.ts",
     "lib/losses/linear_svm.ts",
+    "lib/losses/scores.ts",
     "lib/losses/softmax.ts",
   ]);
 });
@@ -141,6 +163,28 @@ Deno.test("manifest: every rule is checked, with a readable message", () => {
   ];
   for (const [edit, message] of cases) assert.match(broken(edit), message);
   assert.deepEqual(validateManifest(null), ["manifest: no assignments array"]);
+  // `uses` may name a function of an earlier assignment (graded with it), not of a later one.
+  const later = (m: Manifest) => {
+    m.assignments.push({
+      id: "A9",
+      title: "later",
+      points: 1,
+      functions: { k: { file: "lib/k.ts", uses: ["f"] } },
+      testFiles: [{
+        path: "assignments/tests/A9/public/k.test.ts",
+        visibility: "visible",
+        tests: [{ name: "k: one" }],
+      }],
+    });
+    return m;
+  };
+  assert.deepEqual(validateManifest(later(valid())), []);
+  const m = later(valid());
+  a(m).functions.f.uses = ["k"];
+  assert.match(validateManifest(m).join("\n"), /assignment A0: function f: uses unknown k/);
+  const both = later(valid());
+  assert.deepEqual(gradedFiles(both, both.assignments[1]), ["lib/f.ts", "lib/k.ts"]);
+  assert.deepEqual(gradedFiles(both, both.assignments[0]), ["lib/f.ts", "lib/g.ts"]);
 });
 
 Deno.test("manifest: loadManifest lists every problem; findAssignment names the ids", async () => {

@@ -2,14 +2,12 @@ import assert from "node:assert/strict";
 import { Matrix } from "../lib/matrix.ts";
 import { Rng } from "../lib/random.ts";
 import { loadMnist } from "../lib/data/mnist.ts";
-import { gatherLabels, trainValTestSplit } from "../lib/data/split.ts";
+import { accuracy, gatherLabels } from "../lib/data/labels.ts";
+import { trainValTestSplit } from "../lib/data/split.ts";
 import { makeBlobs, makeSpiral } from "../lib/data/synthetic.ts";
 import { svmLossVectorized } from "../lib/losses/linear_svm.ts";
 import { softmaxLossVectorized } from "../lib/losses/softmax.ts";
 import { LinearSVM, Softmax } from "../lib/classifiers/linear_classifier.ts";
-
-const accuracy = (pred: Int32Array, y: Int32Array) =>
-  pred.filter((p, i) => p === y[i]).length / y.length;
 
 /** The MNIST split of the course, mean-subtracted (train mean) and with the bias column. */
 let split: ReturnType<typeof prepareMnist> | undefined;

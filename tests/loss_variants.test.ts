@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { Matrix } from "../lib/matrix.ts";
 import { Rng } from "../lib/random.ts";
 import { gradCheckSparse } from "../lib/gradients.ts";
-import { svmLossFromScores, svmLossVectorized } from "../lib/losses/linear_svm.ts";
+import { svmLossVectorized } from "../lib/losses/linear_svm.ts";
+import { svmLoss } from "../lib/losses/scores.ts";
 import {
   oneVsAllLoss,
   oneVsAllLossFromScores,
@@ -43,14 +44,14 @@ Deno.test("variants vs Weston–Watkins: structured ≤ WW ≤ (C − 1) · stru
   const rng = new Rng(4);
   const scores = Matrix.randn(40, 6, rng);
   const y = Int32Array.from({ length: 40 }, () => rng.int(0, 6));
-  const ww = svmLossFromScores(scores, y).losses;
+  const ww = svmLoss(scores, y).losses;
   const st = structuredSvmLossFromScores(scores, y).losses;
   for (let i = 0; i < 40; i++) {
     assert(st[i] <= ww[i] + 1e-12 && ww[i] <= 5 * st[i] + 1e-12, `example ${i}`);
   }
   assert(st.some((v, i) => v < ww[i] - 1e-3), "the two differ somewhere");
   const s2 = Matrix.randn(10, 2, 5), y2 = Int32Array.from([0, 1, 1, 0, 1, 0, 0, 1, 1, 0]);
-  assert.deepEqual(structuredSvmLossFromScores(s2, y2).losses, svmLossFromScores(s2, y2).losses);
+  assert.deepEqual(structuredSvmLossFromScores(s2, y2).losses, svmLoss(s2, y2).losses);
 });
 
 Deno.test("variants at W = 0: OVA pays Δ for each of the C classes, structured pays Δ once", () => {
@@ -132,10 +133,10 @@ Deno.test("variants reject bad input with errors naming the problem", () => {
     );
     assert.throws(
       () => f(W, X, Int32Array.of(0, 4)),
-      new RegExp(`${name}: label y\\[1\\] = 4 is out of range: labels must be in 0…3 \\(C = 4`),
+      new RegExp(`${name}: y\\[1\\] = 4 is not a class in 0\\.\\.3$`),
     );
-    assert.throws(() => f(W, X, [-1, 0]), /label y\[0\] = -1 is negative/);
-    assert.throws(() => f(W, X, [0, 0.25]), /label y\[1\] = 0.25 is not an integer/);
+    assert.throws(() => f(W, X, [-1, 0]), /y\[0\] = -1 is not a class/);
+    assert.throws(() => f(W, X, [0, 0.25]), /y\[1\] = 0.25 is not a class/);
     assert.throws(
       () => f(W, Matrix.zeros(2, 4), [0, 1]),
       /X \(2×4\) has 4 features but W \(3×4\) has 3 rows/,
@@ -145,7 +146,10 @@ Deno.test("variants reject bad input with errors naming the problem", () => {
     assert.throws(() => f(W, X, [0, 1], -3), /reg must be a finite number ≥ 0, got -3/);
   }
   for (const f of [oneVsAllLossFromScores, structuredSvmLossFromScores]) {
-    assert.throws(() => f(Matrix.zeros(1, 3), [3]), new RegExp(`${f.name}: label y\\[0\\] = 3`));
+    assert.throws(
+      () => f(Matrix.zeros(1, 3), [3]),
+      new RegExp(`${f.name}: y\\[0\\] = 3 is not a class`),
+    );
     assert.throws(() => f(Matrix.zeros(2, 3), [0]), /has 2 rows but y has 1 labels/);
   }
 });

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { matmul, Matrix } from "../lib/matrix.ts";
 import { loadMnist } from "../lib/data/mnist.ts";
 import { trainValTestSplit } from "../lib/data/split.ts";
-import { svmLossFromScores, svmLossVectorized } from "../lib/losses/linear_svm.ts";
+import { svmLossVectorized } from "../lib/losses/linear_svm.ts";
+import { svmLoss } from "../lib/losses/scores.ts";
 import {
   randomLocalSearch,
   randomSearch,
@@ -131,7 +132,7 @@ Deno.test("MNIST + SVM: random search beats chance, random local search beats it
 
   // Random search needs only the loss value (no gradient), so it evaluates the SVM loss from the
   // scores: the same number as svmLossVectorized's loss (checked here), at half the cost.
-  const L = (W: Matrix) => svmLossFromScores(matmul(XTrain, W), yTrain).loss;
+  const L = (W: Matrix) => svmLoss(matmul(XTrain, W), yTrain).loss;
   const Wcheck = Matrix.randn(785, 10, 5).mul(1e-3);
   assert(Math.abs(L(Wcheck) - svmLossVectorized(Wcheck, XTrain, yTrain, 0).loss) < 1e-12);
 

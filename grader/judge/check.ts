@@ -21,7 +21,7 @@
 import { join } from "node:path";
 import {
   type Assignment,
-  assignmentFiles,
+  gradedFiles,
   loadManifest,
   type Manifest,
   notebookPaths,
@@ -154,7 +154,7 @@ export async function runChecks(
       typeErrors: (r.extra_data?.type_error_messages ?? []) as string[],
       brokenModules: (r.extra_data?.broken_modules ?? {}) as Record<string, string>,
     };
-    if (zip) entry.zip = await writeSubmissionZip(root, a);
+    if (zip) entry.zip = await writeSubmissionZip(root, a, manifest);
     report.assignments.push(entry);
     report.tests.push(...checked);
     onDone?.(entry, checked, selection.scope);
@@ -242,14 +242,15 @@ function hiddenPoints(a: Assignment, manifest: Manifest): number {
 }
 
 /**
- * Writes submission-<id>.zip in `root`: the assignment's lib files and notebooks, and
- * `answers-<id>.md`, the inline questions with the student's answers for the instructor.
+ * Writes submission-<id>.zip in `root`: the lib files graded with the assignment, its notebooks,
+ * and `answers-<id>.md`, the inline questions with the student's answers for the instructor.
  */
 async function writeSubmissionZip(
   root: string,
   a: Assignment,
+  manifest: Manifest,
 ): Promise<{ path: string; files: string[] }> {
-  const paths = [...assignmentFiles(a), ...await notebookPaths(root, a.notebooks)];
+  const paths = [...gradedFiles(manifest, a), ...await notebookPaths(root, a.notebooks)];
   const entries = await Promise.all(
     paths.map(async (path) => ({ path, data: await Deno.readFile(join(root, path)) })),
   );

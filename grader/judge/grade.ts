@@ -23,10 +23,10 @@
  */
 import { basename, join, resolve } from "node:path";
 import {
-  assignmentFiles,
   DEFAULT_TIME_LIMIT_SECONDS,
   fileNamePattern,
   findAssignment,
+  gradedFiles,
   loadManifest,
   type Manifest,
   type ResolvedTest,
@@ -135,7 +135,7 @@ export async function grade(o: GradeOptions): Promise<GradescopeResults> {
   try {
     // 1. The workspace: base + the submission's assignment files, nothing else.
     const ws = join(tmp, "ws");
-    const wanted = assignmentFiles(a);
+    const wanted = gradedFiles(manifest, a);
     const notebooks: SubmittedNotebook[] = [];
     const files = await placeSubmission(o.submission, tmp, ws, o.source.base, wanted, notes, {
       patterns: a.notebooks ?? [],

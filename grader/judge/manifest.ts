@@ -121,8 +121,17 @@ export interface Assignment {
   points?: number;
   /** Notebook paths or `*` patterns of file names (e.g. `notebooks/01-*.ipynb`). */
   notebooks?: string[];
-  /** The solution regions graded, by name: the file they are in, and the ones they call. */
+  /**
+   * The solution regions graded, by name: the file they are in, and the graded functions they
+   * call (of this assignment or of an earlier one).
+   */
   functions: Record<string, { file: string; uses?: string[] }>;
+  /**
+   * Lib files of earlier assignments graded with this one, for a manifest that holds this
+   * assignment alone (an autograder's: the release resolves the `uses` of earlier assignments'
+   * functions into their files here).
+   */
+  gradedWith?: string[];
   /** Seconds for grading a whole submission (default: the manifest's). */
   timeLimitSeconds?: number;
   /** The grading test files. */
@@ -290,6 +299,37 @@ export function resolveTests(a: Assignment, defaults: Manifest["defaults"] = {})
  */
 export function assignmentFiles(a: Assignment): string[] {
   return [...new Set(Object.values(a.functions).map((f) => f.file))].sort();
+}
+
+/**
+ * The lib files a grading of `a` takes from a submission: the assignment's own files plus those of
+ * the functions of earlier assignments that its functions `use` (e.g. `TwoLayerNet.loss` of A3
+ * calls A2's `softmaxLoss`: the student's own `lib/losses/scores.ts` is graded with it, not the
+ * starter stub), and its `gradedWith` files, sorted.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { gradedFiles } from "./manifest.ts";
+ * import type { Manifest } from "./manifest.ts";
+ * const m: Manifest = { assignments: [
+ *   { id: "A", title: "", testFiles: [], functions: { f: { file: "lib/f.ts" } } },
+ *   { id: "B", title: "", testFiles: [], functions: { g: { file: "lib/g.ts", uses: ["f"] } } },
+ * ] };
+ * assert.deepEqual(gradedFiles(m, m.assignments[1]), ["lib/f.ts", "lib/g.ts"]);
+ * assert.deepEqual(gradedFiles(m, m.assignments[0]), ["lib/f.ts"]);
+ * ```
+ */
+export function gradedFiles(manifest: Manifest, a: Assignment): string[] {
+  const files = new Set([...assignmentFiles(a), ...(a.gradedWith ?? [])]);
+  for (const f of Object.values(a.functions)) {
+    for (const used of f.uses ?? []) {
+      if (used in a.functions) continue;
+      const owner = manifest.assignments.find((b) => used in b.functions);
+      if (owner) files.add(owner.functions[used].file);
+    }
+  }
+  return [...files].sort();
 }
 
 /**

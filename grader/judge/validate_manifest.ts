@@ -27,6 +27,7 @@ export function validateManifest(m: unknown): string[] {
   if (!isObject(m) || !Array.isArray(m.assignments)) return ["manifest: no assignments array"];
   if (m.assignments.length === 0) err("manifest: no assignments");
   const ids = new Set<string>();
+  const earlier = new Set<string>(); // the functions of the assignments before this one
   for (const [i, a] of (m.assignments as unknown[]).entries()) {
     if (!isObject(a) || typeof a.id !== "string" || !/^[A-Za-z0-9_-]+$/.test(a.id)) {
       err(`assignments[${i}]: id must be letters, digits, _ or -`);
@@ -43,9 +44,19 @@ export function validateManifest(m: unknown): string[] {
       if (!isObject(f) || typeof f.file !== "string" || !/^lib\/.+\.ts$/.test(f.file)) {
         err(`${at}: function ${name}: file must be a lib/….ts path`);
       } else if (f.uses !== undefined) {
-        const bad = Array.isArray(f.uses) ? f.uses.filter((u) => !(u in functions)) : ["?"];
+        const bad = Array.isArray(f.uses)
+          ? f.uses.filter((u) => !(u in functions) && !earlier.has(u))
+          : ["?"];
         if (bad.length) err(`${at}: function ${name}: uses unknown ${bad.join(", ")}`);
       }
+    }
+    for (const name of Object.keys(functions)) earlier.add(name);
+    if (
+      a.gradedWith !== undefined &&
+      (!Array.isArray(a.gradedWith) ||
+        !a.gradedWith.every((f) => typeof f === "string" && /^lib\/.+\.ts$/.test(f)))
+    ) {
+      err(`${at}: gradedWith must list lib/….ts paths`);
     }
     if (!Array.isArray(a.testFiles) || a.testFiles.length === 0) {
       err(`${at}: no testFiles`);

@@ -28,7 +28,9 @@ import { pathToFileURL as toFileUrl } from "node:url";
 import { REPO_ROOT } from "../../tools/kernelspec.ts";
 import {
   type Assignment,
+  assignmentFiles,
   findAssignment,
+  gradedFiles,
   loadManifest,
   type Manifest,
   resolveTests,
@@ -136,7 +138,7 @@ export async function release(
       const t0 = performance.now();
       const dir = join(staging, "autograder", a.id);
       const max = resolveTests(a, full.defaults).reduce((s, t) => s + t.points, 0);
-      await buildAutograder(root, student, dir, { defaults: full.defaults, assignments: [a] }, a);
+      await buildAutograder(root, student, dir, autograderManifest(full, a), a);
       log(`${a.id}: grading the solution and the bare student edition`);
       const sol = await gradeWith(dir, a.id, root);
       const bad = sol.tests.filter((t) => t.status !== "passed").map((t) =>
@@ -296,6 +298,40 @@ async function gradeWith(dir: string, id: string, submission: string): Promise<G
   } finally {
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
   }
+}
+
+/**
+ * The manifest of one assignment's autograder: that assignment alone, its `uses` of earlier
+ * assignments' functions resolved into `gradedWith` (the files graded with it).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { autograderManifest } from "./release.ts";
+ * import type { Manifest } from "../judge/manifest.ts";
+ * const full: Manifest = { assignments: [
+ *   { id: "A", title: "", testFiles: [], functions: { f: { file: "lib/f.ts" } } },
+ *   { id: "B", title: "", testFiles: [], functions: { g: { file: "lib/g.ts", uses: ["f"] } } },
+ * ] };
+ * const m = autograderManifest(full, full.assignments[1]);
+ * assert.deepEqual(m.assignments.map((a) => [a.id, a.functions.g, a.gradedWith]), [
+ *   ["B", { file: "lib/g.ts", uses: [] }, ["lib/f.ts"]],
+ * ]);
+ * ```
+ */
+export function autograderManifest(full: Manifest, a: Assignment): Manifest {
+  const own = new Set(assignmentFiles(a));
+  const gradedWith = gradedFiles(full, a).filter((f) => !own.has(f));
+  const functions = Object.fromEntries(
+    Object.entries(a.functions).map(([name, f]) => [
+      name,
+      f.uses ? { ...f, uses: f.uses.filter((u) => u in a.functions) } : f,
+    ]),
+  );
+  return {
+    defaults: full.defaults,
+    assignments: [{ ...a, functions, ...(gradedWith.length ? { gradedWith } : {}) }],
+  };
 }
 
 /** Writes one assignment's autograder folder (Gradescope layout) into `dir`. */

@@ -21,8 +21,7 @@
  * @module
  */
 import { assertFinite, matmulTB, Matrix, shapeOf } from "../matrix.ts";
-import { l2FromDotsInPlace } from "../kernels/elementwise.ts";
-import { checkClasses, checkLabels, checkNumClasses } from "../data/split.ts";
+import { checkClasses, checkLabels, checkNumClasses } from "../data/labels.ts";
 
 /**
  * How the distance between two examples is measured: `"L2"` Euclidean, `"L1"` Manhattan.
@@ -262,15 +261,12 @@ export class KNearestNeighbor {
     const XTrain = this.#checkTest("computeDistancesNoLoops", X, metric);
     if (metric === "L1") return l1DistancesBlocked(X, XTrain);
     // BEGIN SOLUTION
+    // ‖a − b‖² = ‖a‖² + ‖b‖² − 2a·b for every test row a and training row b, by broadcasting:
     const testSq = X.sumOfSquares(1); // ‖aᵢ‖², numTest×1
     const trainSq = XTrain.sumOfSquares(1).T; // ‖bⱼ‖², 1×numTrain
-    // ‖a‖² + ‖b‖² − 2a·b by broadcasting, clamped at 0 against rounding, then √:
-    //   matmulTB(X, XTrain).mul(-2).add(testSq).add(trainSq).maximum(0).sqrt()
-    // l2FromDotsInPlace does exactly this arithmetic in one pass over the numTest×numTrain
-    // matrix of products, instead of five passes that each allocate a new matrix.
-    const dists = matmulTB(X, XTrain); // aᵢ·bⱼ for every pair
-    l2FromDotsInPlace(dists.data, testSq.data, trainSq.data);
-    return dists;
+    const dots = matmulTB(X, XTrain); // aᵢ·bⱼ, numTest×numTrain
+    const squared = dots.mul(-2).add(testSq).add(trainSq); // −2a·b + ‖a‖² + ‖b‖²
+    return squared.maximum(0).sqrt(); // rounding can leave a tiny negative where a = b
     // END SOLUTION
   }
 

@@ -13,14 +13,14 @@
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { accuracy } from "../data/labels.ts";
  * import { makeBlobs } from "../data/synthetic.ts";
  * import { Softmax } from "./linear_classifier.ts";
  * const { X, y } = makeBlobs({ pointsPerClass: 50, numClasses: 3, std: 0.3, seed: 0 });
  * const Xb = X.appendOnes(), model = new Softmax();
  * const history = model.train(Xb, y, { learningRate: 0.5, numIters: 100, batchSize: 50 });
  * assert(history[99] < history[0]);
- * const accuracy = model.predict(Xb).filter((p, i) => p === y[i]).length / y.length;
- * assert(accuracy > 0.95);
+ * assert(accuracy(model.predict(Xb), y) > 0.95);
  * ```
  * @module
  */
@@ -32,7 +32,7 @@ import {
   checkNumClasses,
   gatherLabels,
   inferNumClasses,
-} from "../data/split.ts";
+} from "../data/labels.ts";
 import {
   asDivergence,
   checkDivergence,

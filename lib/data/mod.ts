@@ -7,10 +7,10 @@
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { appendBias, makeBlobs, meanImage, subtractMean, trainValTestSplit } from "./mod.ts";
+ * import { makeBlobs, meanImage, subtractMean, trainValTestSplit } from "./mod.ts";
  * const { X, y } = makeBlobs({ pointsPerClass: 10, numClasses: 2, seed: 0 });
  * const s = trainValTestSplit(X, y, { numTrain: 16, numVal: 4, seed: 0 });
- * const XTrain = appendBias(subtractMean(s.XTrain, meanImage(s.XTrain)));
+ * const XTrain = subtractMean(s.XTrain, meanImage(s.XTrain)).appendOnes(); // the bias trick
  * assert.deepEqual(XTrain.shape, [16, 3]);
  * assert(Math.abs(XTrain.mean(0).get(0, 0)) < 1e-12); // centred
  * ```
@@ -18,6 +18,7 @@
  */
 export * from "./dataset.ts";
 export * from "./mnist.ts";
+export * from "./labels.ts";
 export * from "./split.ts";
 export * from "./synthetic.ts";
 export * from "./cifar10.ts";

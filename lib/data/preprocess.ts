@@ -1,16 +1,16 @@
 /**
  * Preprocessing from the CS231n notebooks: subtract the mean image of the training set (computed
- * on training data only, then applied to every split), optionally scale each feature to unit
- * variance, and append the bias column of ones.
+ * on training data only, then applied to every split) and optionally scale each feature to unit
+ * variance. The bias column of ones is `Matrix.appendOnes` (the bias trick).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { Matrix } from "../matrix.ts";
- * import { appendBias, meanImage, subtractMean } from "./preprocess.ts";
+ * import { meanImage, subtractMean } from "./preprocess.ts";
  * const XTrain = Matrix.fromArray([[0, 4], [2, 8]]);
  * const mean = meanImage(XTrain); // [[1, 6]]
- * const X = appendBias(subtractMean(XTrain, mean));
+ * const X = subtractMean(XTrain, mean).appendOnes(); // the bias trick
  * assert.deepEqual(X.toArray(), [[-1, -2, 1], [1, 2, 1]]);
  * ```
  * @module
@@ -48,21 +48,6 @@ export function meanImage(X: Matrix): Matrix {
 export function subtractMean(X: Matrix, mean: Matrix): Matrix {
   checkRow("subtractMean", X, mean, "mean");
   return X.sub(mean);
-}
-
-/**
- * The bias trick: appends a column of ones, so x·W + b becomes [x 1]·[W; b] (N×D → N×(D+1)).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { Matrix } from "../matrix.ts";
- * import { appendBias } from "./preprocess.ts";
- * assert.deepEqual(appendBias(Matrix.fromArray([[5], [6]])).toArray(), [[5, 1], [6, 1]]);
- * ```
- */
-export function appendBias(X: Matrix): Matrix {
-  return X.appendOnes();
 }
 
 /** Per-feature statistics of a training set, from `featureStats`. */

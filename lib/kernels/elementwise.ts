@@ -116,43 +116,6 @@ export function unaryRun(op: UnaryOp, o: Float64Array, a: Float64Array): void {
 }
 
 /**
- * Turns inner products into L2 distances in place, in one pass and without temporaries:
- * `dots[i·M + j] ← √max(0, −2·dots[i·M + j] + testSq[i] + trainSq[j])` for an N×M matrix of
- * a·b products (M = trainSq.length). The arithmetic, in this order, is exactly that of the
- * broadcasting chain `dots.mul(-2).add(testSq).add(trainSq).maximum(0).sqrt()` (so the results
- * are the same to the bit); the chain allocates and fills five N×M matrices, this none.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { l2FromDotsInPlace } from "./elementwise.ts";
- * // a = (3, 4), b = (0, 0) and (3, 4): a·b = 0 and 25, ‖a‖² = 25, ‖b‖² = 0 and 25
- * const d = Float64Array.of(0, 25);
- * l2FromDotsInPlace(d, Float64Array.of(25), Float64Array.of(0, 25));
- * assert.deepEqual(Array.from(d), [5, 0]);
- * ```
- */
-export function l2FromDotsInPlace(
-  dots: Float64Array,
-  testSq: Float64Array,
-  trainSq: Float64Array,
-): void {
-  const n = testSq.length, m = trainSq.length;
-  if (dots.length !== n * m) {
-    throw new RangeError(
-      `l2FromDotsInPlace: ${dots.length} inner products for ${n} test × ${m} train rows`,
-    );
-  }
-  for (let i = 0, t = 0; i < n; i++) {
-    const a = testSq[i];
-    for (let j = 0; j < m; j++, t++) {
-      const x = dots[t] * -2 + a + trainSq[j];
-      dots[t] = Math.sqrt(x > 0 || x !== x ? x : 0); // maximum(x, 0) keeps a NaN, like Matrix's
-    }
-  }
-}
-
-/**
  * The reductions of Matrix along an axis (`sumOfSquares` adds x²; `max`/`min` are NaN once they
  * meet a NaN, as numpy's).
  *

@@ -10,43 +10,14 @@
  * import { Matrix } from "../matrix.ts";
  * import { checkLossInputs } from "./checks.ts";
  * const W = Matrix.zeros(3, 2), X = Matrix.zeros(4, 3);
- * assert.throws(() => checkLossInputs("demo", W, X, [0, 1, 2, 0]), /label y\[2\] = 2.*C = 2/);
+ * assert.throws(() => checkLossInputs("demo", W, X, [0, 1, 2, 0]), /y\[2\] = 2 is not a class in 0..1/);
  * X.set(2, 1, NaN);
  * assert.throws(() => checkLossInputs("demo", W, X, [0, 1, 1, 0]), /demo: X\[2,1\] is NaN/);
  * ```
  * @module
  */
 import { assertFinite, Matrix, shapeOf } from "../matrix.ts";
-
-/**
- * Throws unless every label is an integer class index in 0 … C−1. The message names the operation,
- * the offending position and value, and C.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { checkClassLabels } from "./checks.ts";
- * checkClassLabels("demo", Int32Array.from([0, 2, 1]), 3); // fine
- * assert.throws(() => checkClassLabels("demo", [0, -1], 3), /y\[1\] = -1 is negative/);
- * assert.throws(() => checkClassLabels("demo", [0.5], 3), /y\[0\] = 0.5 is not an integer/);
- * ```
- */
-export function checkClassLabels(op: string, y: ArrayLike<number>, numClasses: number): void {
-  for (let i = 0; i < y.length; i++) {
-    const v = y[i];
-    if (!Number.isInteger(v)) {
-      throw new RangeError(`${op}: label y[${i}] = ${v} is not an integer class index`);
-    }
-    if (v < 0) throw new RangeError(`${op}: label y[${i}] = ${v} is negative`);
-    if (v >= numClasses) {
-      throw new RangeError(
-        `${op}: label y[${i}] = ${v} is out of range: labels must be in 0…${
-          numClasses - 1
-        } (C = ${numClasses} classes)`,
-      );
-    }
-  }
-}
+import { checkClasses } from "../data/labels.ts";
 
 /**
  * Checks the arguments of a linear loss `f(W, X, y)`: W (D×C) and X (N×D) are matrices whose
@@ -112,7 +83,7 @@ export function checkScores(
       `${op}: ${name} ${shapeOf(scores)} has ${scores.rows} rows but y has ${y.length} labels`,
     );
   }
-  checkClassLabels(op, y, numClasses);
+  checkClasses(op, y, numClasses);
   assertFinite(op, name, scores);
 }
 

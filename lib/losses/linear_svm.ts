@@ -21,9 +21,10 @@
  * ```
  * @module
  */
-import { matmul, matmulTA, Matrix, shapeOf } from "../matrix.ts";
-import { checkClassLabels, checkDelta, checkLossInputs, checkReg, checkScores } from "./checks.ts";
-import { type LossResult, regLoss, type RegOptions } from "./regularization.ts";
+import { matmul, matmulTA, Matrix } from "../matrix.ts";
+import { checkDelta, checkLossInputs, checkReg } from "./checks.ts";
+import { addReg, type LossResult, type RegOptions } from "./regularization.ts";
+import { svmLoss } from "./scores.ts";
 
 /**
  * Options of the SVM losses: the margin Δ plus the regularization kind.
@@ -90,14 +91,14 @@ export function svmLossNaive(
   }
   loss /= N;
   dW.scaleInPlace(1 / N);
-  const r = regLoss(W, reg, regOptions);
-  return { loss: loss + r.loss, dW: dW.add(r.dW) };
+  return addReg({ loss, dW }, W, reg, regOptions); // + reg · R(W)
   // END SOLUTION
 }
 
 /**
  * Multiclass SVM loss, vectorized: the same numbers as `svmLossNaive`, computed with whole-matrix
- * operations (scores = X·W, dW = Xᵀ·dScores).
+ * operations: scores = X·W, the loss and dScores = ∂L/∂scores from `svmLoss`, then
+ * dW = Xᵀ·dScores (the chain rule through the product) plus the regularization.
  *
  * @example
  * ```ts
@@ -120,74 +121,9 @@ export function svmLossVectorized(
   checkReg("svmLossVectorized", reg);
   checkDelta("svmLossVectorized", delta);
   // BEGIN SOLUTION
-  const N = X.rows;
-  const margins = hingeMargins(matmul(X, W), y, delta); // N×C, 0 at the correct class
-  const loss = margins.sum() / N;
-  // dScores: 1 for every violated margin, minus their count at the correct class.
-  const dScores = margins.map((m) => (m > 0 ? 1 : 0));
-  const violations = dScores.sum(1);
-  for (let i = 0; i < N; i++) dScores.set(i, y[i], -violations.data[i]);
-  const dW = matmulTA(X, dScores).scaleInPlace(1 / N);
-  const r = regLoss(W, reg, regOptions);
-  return { loss: loss + r.loss, dW: dW.add(r.dW) };
+  const scores = matmul(X, W); // N×C
+  const { loss, dx: dScores } = svmLoss(scores, y, { delta });
+  const dW = matmulTA(X, dScores); // Xᵀ·dScores
+  return addReg({ loss, dW }, W, reg, regOptions); // + reg · R(W)
   // END SOLUTION
-}
-
-/**
- * The per-example hinge losses Lᵢ of a score matrix (N×C, one example per row), and their mean,
- * without regularization: the lecture's worked examples in one call.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { Matrix } from "../matrix.ts";
- * import { svmLossFromScores } from "./linear_svm.ts";
- * // The cat/car/frog slide: one row per image, columns are the classes cat, car, frog.
- * const scores = Matrix.fromArray([[3.2, 5.1, -1.7], [1.3, 4.9, 2.0], [2.2, 2.5, -3.1]]);
- * const { losses, loss } = svmLossFromScores(scores, Int32Array.of(0, 1, 2));
- * assert.deepEqual(Array.from(losses, (l) => +l.toFixed(10)), [2.9, 0, 12.9]);
- * assert.equal(loss.toFixed(2), "5.27");
- * ```
- */
-export function svmLossFromScores(
-  scores: Matrix,
-  y: ArrayLike<number>,
-  { delta = 1 }: { delta?: number } = {},
-): { losses: Float64Array; loss: number } {
-  checkScores("svmLossFromScores", scores, y);
-  checkDelta("svmLossFromScores", delta);
-  const losses = hingeMargins(scores, y, delta).sum(1).data;
-  return { losses, loss: losses.reduce((a, b) => a + b, 0) / losses.length };
-}
-
-/**
- * The correct-class scores s_{yᵢ} as an N×1 column (numpy's `scores[np.arange(N), y]`), ready to
- * broadcast against the N×C scores. y needs N labels in 0 … C−1.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { Matrix } from "../matrix.ts";
- * import { correctClassScores } from "./linear_svm.ts";
- * const s = Matrix.fromArray([[1, 2], [3, 4]]);
- * assert.deepEqual(correctClassScores(s, [1, 0]).toArray(), [[2], [3]]);
- * ```
- */
-export function correctClassScores(scores: Matrix, y: ArrayLike<number>): Matrix {
-  if (y?.length !== scores.rows) {
-    throw new RangeError(
-      `correctClassScores: scores ${
-        shapeOf(scores)
-      } has ${scores.rows} rows but y has ${y?.length} labels`,
-    );
-  }
-  checkClassLabels("correctClassScores", y, scores.cols);
-  return Matrix.colVector(Array.from({ length: scores.rows }, (_, i) => scores.get(i, y[i])));
-}
-
-/** max(0, s_j − s_{yᵢ} + Δ) for every example and class, with the correct class zeroed. */
-function hingeMargins(scores: Matrix, y: ArrayLike<number>, delta: number): Matrix {
-  const margins = scores.sub(correctClassScores(scores, y)).add(delta).maximum(0);
-  for (let i = 0; i < scores.rows; i++) margins.set(i, y[i], 0);
-  return margins;
 }

@@ -2,7 +2,8 @@
  * The loss functions of the linear classifiers: the multiclass SVM (hinge) and softmax
  * (cross-entropy) losses in naive and vectorized form, their one-vs-all and structured SVM
  * variants, and L2 / L1 / elastic-net regularization. Every loss takes
- * `(W: D×C, X: N×D, y: N labels, reg, options)` and returns `{ loss, dW }`.
+ * `(W: D×C, X: N×D, y: N labels, reg, options)` and returns `{ loss, dW }`; the scores-level
+ * `softmaxLoss` and `svmLoss` (N×C scores → `{ loss, dx, losses }`) serve them and the net.
  *
  * @example
  * ```ts
@@ -18,6 +19,7 @@
  */
 export * from "./checks.ts";
 export * from "./regularization.ts";
+export * from "./scores.ts";
 export * from "./linear_svm.ts";
 export * from "./softmax.ts";
 export * from "./variants.ts";

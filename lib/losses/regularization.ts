@@ -15,8 +15,7 @@
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { assertFinite, Matrix } from "../matrix.ts";
-import { checkReg } from "./checks.ts";
+ * import { Matrix } from "../matrix.ts";
  * import { regLoss } from "./regularization.ts";
  * const W = Matrix.fromArray([[1, -2]]);
  * assert.equal(regLoss(W, 0.5).loss, 2.5); // 0.5 · (1 + 4)
@@ -24,7 +23,7 @@ import { checkReg } from "./checks.ts";
  * ```
  * @module
  */
-import { assertFinite, Matrix } from "../matrix.ts";
+import { assertFinite, Matrix, shapeOf } from "../matrix.ts";
 import { checkReg } from "./checks.ts";
 
 /**
@@ -50,8 +49,7 @@ const REG_TYPES: readonly RegType[] = ["L2", "L1", "elasticNet"];
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { assertFinite, Matrix } from "../matrix.ts";
-import { checkReg } from "./checks.ts";
+ * import { Matrix } from "../matrix.ts";
  * import { type RegOptions, regLoss } from "./regularization.ts";
  * const opts: RegOptions = { regType: "elasticNet", l1Ratio: 0.25 };
  * assert.equal(regLoss(Matrix.fromArray([[2]]), 1, opts).loss, 0.25 * 2 + 0.75 * 4);
@@ -70,8 +68,7 @@ export interface RegOptions {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { assertFinite, Matrix } from "../matrix.ts";
-import { checkReg } from "./checks.ts";
+ * import { Matrix } from "../matrix.ts";
  * import type { LossResult } from "./regularization.ts";
  * const r: LossResult = { loss: 0, dW: Matrix.zeros(2, 3) };
  * assert.deepEqual(r.dW.shape, [2, 3]);
@@ -91,8 +88,7 @@ export interface LossResult {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { assertFinite, Matrix } from "../matrix.ts";
-import { checkReg } from "./checks.ts";
+ * import { Matrix } from "../matrix.ts";
  * import { regLoss } from "./regularization.ts";
  * const W = Matrix.fromArray([[3, 0, -1]]);
  * const l2 = regLoss(W, 0.1);
@@ -134,4 +130,42 @@ export function regLoss(
     g[i] = reg * (a * Math.sign(w[i]) + 2 * b * w[i]); // Math.sign(0) = 0: the subgradient
   }
   return { loss: reg * (a * sumAbs + b * sumSq), dW };
+}
+
+/**
+ * Adds the regularization to a data loss: `{ loss + reg · R(W), dW + ∂(reg · R)/∂W }`, the last
+ * step of every loss of `lib/losses` (L = (1/N) Σᵢ Lᵢ + reg · R(W)). `data.dW` must have the shape
+ * of W; neither input is modified.
+ *
+ * @param data The data loss and its gradient with respect to W.
+ * @param W The weights (D×C) the penalty is taken of.
+ * @param reg The regularization strength, a finite number ≥ 0.
+ * @param regOptions The kind of penalty (default L2).
+ * @returns The total loss and gradient.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix } from "../matrix.ts";
+ * import { addReg } from "./regularization.ts";
+ * const W = Matrix.fromArray([[1, -2]]);
+ * const { loss, dW } = addReg({ loss: 3, dW: Matrix.fromArray([[0.5, 0.5]]) }, W, 0.5);
+ * assert.equal(loss, 3 + 2.5); // data loss + 0.5 · (1 + 4)
+ * assert.deepEqual(dW.toArray(), [[1.5, -1.5]]); // data dW + 2 · 0.5 · W
+ * ```
+ */
+export function addReg(
+  data: LossResult,
+  W: Matrix,
+  reg: number,
+  regOptions: RegOptions = {},
+): LossResult {
+  const r = regLoss(W, reg, regOptions);
+  if (!(data?.dW instanceof Matrix) || data.dW.rows !== W.rows || data.dW.cols !== W.cols) {
+    throw new RangeError(
+      `addReg: dW ${data?.dW instanceof Matrix ? shapeOf(data.dW) : String(data?.dW)} ` +
+        `should have the shape of W ${shapeOf(W)}`,
+    );
+  }
+  return { loss: data.loss + r.loss, dW: data.dW.add(r.dW) };
 }

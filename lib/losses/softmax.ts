@@ -22,8 +22,9 @@
  * @module
  */
 import { matmul, matmulTA, Matrix } from "../matrix.ts";
-import { checkLossInputs, checkReg, checkScores } from "./checks.ts";
-import { type LossResult, regLoss, type RegOptions } from "./regularization.ts";
+import { checkLossInputs, checkReg } from "./checks.ts";
+import { addReg, type LossResult, type RegOptions } from "./regularization.ts";
+import { softmaxLoss } from "./scores.ts";
 
 /**
  * Softmax loss, naive version: loops over the examples and the classes, exactly the lecture
@@ -70,15 +71,14 @@ export function softmaxLossNaive(
   }
   loss /= N;
   dW.scaleInPlace(1 / N);
-  const r = regLoss(W, reg, regOptions);
-  return { loss: loss + r.loss, dW: dW.add(r.dW) };
+  return addReg({ loss, dW }, W, reg, regOptions); // + reg · R(W)
   // END SOLUTION
 }
 
 /**
  * Softmax loss, vectorized: the same numbers as `softmaxLossNaive`, computed with whole-matrix
- * operations (scores = X·W, dW = Xᵀ·(P − Y)/N). The loss uses Lᵢ = log Σ_j e^{s_j − m} − (s_{yᵢ} − m)
- * with m the row maximum, which stays finite even when p_{yᵢ} underflows to 0.
+ * operations: scores = X·W, the loss and dScores = ∂L/∂scores from `softmaxLoss`, then
+ * dW = Xᵀ·dScores (the chain rule through the product) plus the regularization.
  *
  * @example
  * ```ts
@@ -100,42 +100,9 @@ export function softmaxLossVectorized(
   checkLossInputs("softmaxLossVectorized", W, X, y);
   checkReg("softmaxLossVectorized", reg);
   // BEGIN SOLUTION
-  const N = X.rows;
-  const { loss, probs } = softmaxLossFromScores(matmul(X, W), y);
-  const dScores = probs; // P − Y: subtract 1 at each correct class
-  for (let i = 0; i < N; i++) dScores.set(i, y[i], dScores.get(i, y[i]) - 1);
-  const dW = matmulTA(X, dScores).scaleInPlace(1 / N);
-  const r = regLoss(W, reg, regOptions);
-  return { loss: loss + r.loss, dW: dW.add(r.dW) };
+  const scores = matmul(X, W); // N×C
+  const { loss, dx: dScores } = softmaxLoss(scores, y);
+  const dW = matmulTA(X, dScores); // Xᵀ·dScores
+  return addReg({ loss, dW }, W, reg, regOptions); // + reg · R(W)
   // END SOLUTION
-}
-
-/**
- * The softmax probabilities (N×C), the per-example cross-entropy losses Lᵢ = −ln p_{yᵢ} and their
- * mean, for a score matrix with one example per row; no regularization.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { Matrix } from "../matrix.ts";
- * import { softmaxLossFromScores } from "./softmax.ts";
- * // The lecture's cat image: scores cat 3.2, car 5.1, frog −1.7, correct class cat.
- * const { probs, losses } = softmaxLossFromScores(Matrix.fromArray([[3.2, 5.1, -1.7]]), [0]);
- * assert.equal(probs.get(0, 0).toFixed(2), "0.13");
- * assert.equal(losses[0].toFixed(2), "2.04"); // −ln 0.13
- * ```
- */
-export function softmaxLossFromScores(
-  scores: Matrix,
-  y: ArrayLike<number>,
-): { losses: Float64Array; loss: number; probs: Matrix } {
-  checkScores("softmaxLossFromScores", scores, y);
-  const N = scores.rows;
-  const shifted = scores.sub(scores.max(1)); // s − max_j s_j, row by row
-  const expScores = shifted.exp();
-  const sumExp = expScores.sum(1); // N×1
-  const probs = expScores.div(sumExp);
-  const losses = new Float64Array(N);
-  for (let i = 0; i < N; i++) losses[i] = Math.log(sumExp.data[i]) - shifted.get(i, y[i]);
-  return { losses, loss: losses.reduce((a, b) => a + b, 0) / N, probs };
 }

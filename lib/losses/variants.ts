@@ -32,7 +32,7 @@
  */
 import { matmul, matmulTA, Matrix } from "../matrix.ts";
 import { checkDelta, checkLossInputs, checkReg, checkScores } from "./checks.ts";
-import { type LossResult, regLoss } from "./regularization.ts";
+import { addReg, type LossResult } from "./regularization.ts";
 import type { SvmLossOptions } from "./linear_svm.ts";
 
 /**
@@ -192,8 +192,7 @@ function linearLoss(
   const N = X.rows;
   const { losses, dScores } = scoreLoss(matmul(X, W), y, delta);
   const dW = matmulTA(X, dScores).scaleInPlace(1 / N);
-  const r = regLoss(W, reg, regOptions);
-  return { loss: mean(losses) + r.loss, dW: dW.add(r.dW) };
+  return addReg({ loss: mean(losses), dW }, W, reg, regOptions);
 }
 
 function fromScores(

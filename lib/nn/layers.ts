@@ -1,13 +1,14 @@
 /**
- * The fully connected (affine) layer and the two classification losses on a score matrix, in the
- * style of CS231n's `layers.py`: forward passes return `{ out, cache }`, backward passes turn the
- * upstream gradient into gradients for every input, and losses return `{ loss, dx }`.
+ * The fully connected (affine) layer, in the style of CS231n's `layers.py`: the forward pass
+ * returns `{ out, cache }`, the backward pass turns the upstream gradient into gradients for every
+ * input. The losses on the scores (`softmaxLoss`, `svmLoss`) live in `lib/losses/scores.ts`.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { Matrix } from "../matrix.ts";
- * import { affineForward, softmaxLoss } from "./layers.ts";
+ * import { softmaxLoss } from "../losses/scores.ts";
+ * import { affineForward } from "./layers.ts";
  * const { out: scores } = affineForward(Matrix.ones(2, 3), Matrix.zeros(3, 4), Matrix.zeros(1, 4));
  * const { loss } = softmaxLoss(scores, Int32Array.from([0, 3]));
  * assert(Math.abs(loss - Math.log(4)) < 1e-12); // all scores equal: loss = ln C
@@ -15,7 +16,6 @@
  * @module
  */
 import { assertFinite, matmul, matmulTA, matmulTB, Matrix, shapeOf } from "../matrix.ts";
-import { checkScores } from "../losses/checks.ts";
 import type { Forward } from "./activations.ts";
 
 /** Cache of `affineForward`: its inputs. */
@@ -92,69 +92,4 @@ export function affineBackward(
     );
   }
   return { dx: matmulTB(dout, w), dw: matmulTA(x, dout), db: dout.sum(0) };
-}
-
-/**
- * Softmax (cross-entropy) loss and its gradient on an N×C score matrix:
- * L = (1/N) Σᵢ −ln(e^{s_{yᵢ}} / Σⱼ e^{sⱼ}), dx = (p − onehot(y)) / N. Each row is shifted by its
- * maximum first, so large scores do not overflow. A NaN or ±∞ score is a `NonFiniteError`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { Matrix } from "../matrix.ts";
- * import { softmaxLoss } from "./layers.ts";
- * // CS231n's cat image: scores cat 3.2, car 5.1, frog −1.7, correct class cat
- * const { loss } = softmaxLoss(Matrix.fromArray([[3.2, 5.1, -1.7]]), Int32Array.from([0]));
- * assert(Math.abs(loss - 2.0404) < 1e-4); // natural log (the slide's 0.89 is log₁₀)
- * ```
- */
-export function softmaxLoss(scores: Matrix, y: ArrayLike<number>): { loss: number; dx: Matrix } {
-  checkScores("softmaxLoss", scores, y);
-  const N = scores.rows, C = scores.cols;
-  const shifted = scores.sub(scores.max(1)); // s − max s: e^s cannot overflow
-  const exps = shifted.exp();
-  const sums = exps.sum(1);
-  const dx = exps.div(sums); // the probabilities p; p − onehot(y) below
-  let loss = 0;
-  for (let i = 0; i < N; i++) {
-    const t = i * C + y[i];
-    loss -= shifted.data[t] - Math.log(sums.data[i]); // −ln p_y, finite even when p_y underflows
-    dx.data[t] -= 1;
-  }
-  return { loss: loss / N, dx: dx.scaleInPlace(1 / N) };
-}
-
-/**
- * Multiclass SVM (hinge) loss and its gradient on an N×C score matrix, with margin Δ = 1:
- * L = (1/N) Σᵢ Σ_{j≠yᵢ} max(0, sⱼ − s_{yᵢ} + 1). Each positive margin adds 1/N to dx at j and
- * subtracts 1/N at yᵢ. A NaN or ±∞ score is a `NonFiniteError`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { Matrix } from "../matrix.ts";
- * import { svmLoss } from "./layers.ts";
- * // CS231n's three images (one per row) with labels cat, car, frog: losses 2.9, 0, 12.9
- * const scores = Matrix.fromArray([[3.2, 5.1, -1.7], [1.3, 4.9, 2.0], [2.2, 2.5, -3.1]]);
- * const { loss } = svmLoss(scores, Int32Array.from([0, 1, 2]));
- * assert(Math.abs(loss - (2.9 + 0 + 12.9) / 3) < 1e-12);
- * ```
- */
-export function svmLoss(scores: Matrix, y: ArrayLike<number>): { loss: number; dx: Matrix } {
-  checkScores("svmLoss", scores, y);
-  const N = scores.rows, C = scores.cols;
-  const dx = new Matrix(N, C);
-  let loss = 0;
-  for (let i = 0; i < N; i++) {
-    const correct = scores.data[i * C + y[i]];
-    for (let j = 0; j < C; j++) {
-      const margin = scores.data[i * C + j] - correct + 1;
-      if (j === y[i] || margin <= 0) continue;
-      loss += margin;
-      dx.data[i * C + j] += 1 / N;
-      dx.data[i * C + y[i]] -= 1 / N;
-    }
-  }
-  return { loss: loss / N, dx };
 }

@@ -9,20 +9,20 @@
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { accuracy } from "../data/labels.ts";
  * import { makeSpiral } from "../data/synthetic.ts";
  * import { TwoLayerNet } from "./two_layer_net.ts";
  * const { X, y } = makeSpiral({ pointsPerClass: 50, numClasses: 3, seed: 0 });
  * const net = new TwoLayerNet(2, 50, 3, { std: 0.1, seed: 0 });
  * const options = { learningRate: 2, learningRateDecay: 1, reg: 1e-4, numIters: 300 };
  * net.train(X, y, X, y, { ...options, batchSize: 150 });
- * const acc = net.predict(X).filter((p, i) => p === y[i]).length / y.length;
- * assert(acc > 0.9); // a linear classifier gets about 0.5 on the spiral
+ * assert(accuracy(net.predict(X), y) > 0.9); // a linear classifier gets about 0.5 on the spiral
  * ```
  * @module
  */
 import { assertFinite, matmul, matmulTA, matmulTB, Matrix, shapeOf } from "../matrix.ts";
 import { type Seed, toRng } from "../random.ts";
-import { checkClasses, gatherLabels } from "../data/split.ts";
+import { accuracy, checkClasses, gatherLabels } from "../data/labels.ts";
 import {
   asDivergence,
   checkDivergence,
@@ -32,7 +32,7 @@ import {
   type TrainProgress,
 } from "../optim/training.ts";
 import { reluBackward, reluForward } from "./activations.ts";
-import { softmaxLoss } from "./layers.ts";
+import { softmaxLoss } from "../losses/scores.ts";
 
 /** The network's parameters (and, with the same names, their gradients). */
 export interface TwoLayerNetParams {
@@ -395,12 +395,6 @@ export class TwoLayerNet {
     }
     checkClasses(op, y, this.outputSize, `the net has outputSize ${this.outputSize}`, yName);
   }
-}
-
-function accuracy(pred: Int32Array, y: ArrayLike<number>): number {
-  let correct = 0;
-  for (let i = 0; i < pred.length; i++) if (pred[i] === y[i]) correct++;
-  return correct / pred.length;
 }
 
 function checkNonNegative(op: string, values: Record<string, number>): void {

@@ -33,7 +33,7 @@
  */
 import { Matrix, shapeOf } from "../matrix.ts";
 import { type Seed, toRng } from "../random.ts";
-import { checkLabels, gatherLabels } from "../data/split.ts";
+import { checkLabels, gatherLabels } from "../data/labels.ts";
 import type { Schedule } from "./schedules.ts";
 import { DivergenceError } from "./training.ts";
 import {

@@ -26,11 +26,11 @@ import {
   oneVsAllLoss,
   oneVsAllLossFromScores,
   regLoss,
-  softmaxLossFromScores,
+  softmaxLoss,
   softmaxLossVectorized,
   structuredSvmLoss,
   structuredSvmLossFromScores,
-  svmLossFromScores,
+  svmLoss,
   svmLossVectorized,
 } from "../../lib/losses/mod.ts";
 import type { LossResult } from "../../lib/losses/regularization.ts";
@@ -76,7 +76,7 @@ export const LINEAR_LOSSES: Readonly<
     label: "Multiclass SVM (Weston–Watkins)",
     formula: "Lᵢ = Σ_{j≠yᵢ} max(0, s_j − s_{yᵢ} + 1): every wrong class within 1 of the right one",
     loss: svmLossVectorized,
-    fromScores: svmLossFromScores,
+    fromScores: svmLoss,
   },
   ova: {
     label: "One-vs-all SVM",
@@ -94,7 +94,7 @@ export const LINEAR_LOSSES: Readonly<
     label: "Softmax (cross-entropy)",
     formula: "Lᵢ = −ln(e^{s_{yᵢ}} / Σ_j e^{s_j}): never exactly 0",
     loss: softmaxLossVectorized,
-    fromScores: softmaxLossFromScores,
+    fromScores: softmaxLoss,
   },
 };
 
@@ -275,7 +275,7 @@ export class Optimizer {
 }
 
 /**
- * The two-layer net's view for the page: softmax loss per example (`softmaxLossFromScores` of the
+ * The two-layer net's view for the page: softmax loss per example (`softmaxLoss` of the
  * net's scores), λ(‖W1‖² + ‖W2‖²) by `regLoss`, and the net's own loss and gradients.
  *
  * @example
@@ -313,7 +313,7 @@ export function evaluateNet(
     };
   }
   const scores = net.loss(data.X);
-  const { losses, loss: dataLoss } = softmaxLossFromScores(scores, data.y);
+  const { losses, loss: dataLoss } = softmaxLoss(scores, data.y);
   const { loss, grads } = net.loss(data.X, data.y, reg);
   return { scores, losses, dataLoss, regLoss: penalty, loss, grad: grads };
 }

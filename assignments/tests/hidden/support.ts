@@ -119,6 +119,48 @@ export function referenceSoftmax(
   return { loss: loss / N, dW };
 }
 
+/** Multiclass SVM loss of a score matrix with margin Δ and its ∂L/∂scores (row-major), by loops. */
+export function referenceSvmScores(
+  scores: Matrix,
+  y: ArrayLike<number>,
+  delta = 1,
+): { loss: number; dx: Float64Array } {
+  const [N, C] = [scores.rows, scores.cols];
+  const dx = new Float64Array(N * C);
+  let loss = 0;
+  for (let i = 0; i < N; i++) {
+    const s = (j: number) => scores.data[i * C + j];
+    for (let j = 0; j < C; j++) {
+      const margin = s(j) - s(y[i]) + delta;
+      if (j === y[i] || margin <= 0) continue;
+      loss += margin;
+      dx[i * C + j] += 1 / N;
+      dx[i * C + y[i]] -= 1 / N;
+    }
+  }
+  return { loss: loss / N, dx };
+}
+
+/** Softmax loss of a score matrix (with the max shift) and its ∂L/∂scores, by loops. */
+export function referenceSoftmaxScores(
+  scores: Matrix,
+  y: ArrayLike<number>,
+): { loss: number; dx: Float64Array } {
+  const [N, C] = [scores.rows, scores.cols];
+  const dx = new Float64Array(N * C);
+  let loss = 0;
+  for (let i = 0; i < N; i++) {
+    const s = Array.from(scores.data.subarray(i * C, i * C + C));
+    const m = Math.max(...s);
+    const z = s.reduce((acc, v) => acc + Math.exp(v - m), 0);
+    loss += Math.log(z) - (s[y[i]] - m);
+    for (let j = 0; j < C; j++) {
+      dx[i * C + j] = (Math.exp(s[j] - m) / z - (j === y[i] ? 1 : 0)) / N;
+    }
+  }
+  return { loss: loss / N, dx };
+}
+
 function scoresOf(W: Matrix, X: Matrix, i: number): number[] {
   const s = new Array<number>(W.cols).fill(0);
   for (let d = 0; d < X.cols; d++) {

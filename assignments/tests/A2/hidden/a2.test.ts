@@ -14,10 +14,13 @@ import {
   guarded,
   numericalGradientAsync,
   referenceSoftmax,
+  referenceSoftmaxScores,
   referenceSvm,
+  referenceSvmScores,
   relError,
 } from "../../hidden/support.ts";
 
+const SCORES = "lib/losses/scores.ts";
 const SVM = "lib/losses/linear_svm.ts";
 const SOFTMAX = "lib/losses/softmax.ts";
 const GRADIENTS = "lib/gradients.ts";
@@ -34,6 +37,19 @@ function expected(ref: typeof referenceSvm, w = W, x = X, labels: ArrayLike<numb
   return { loss: data.loss + r.loss, dW: data.dW.map((g, i) => g + r.dW.data[i]) };
 }
 
+/** A scores-level loss of lib/losses/scores.ts, checked to return `{ loss: number, dx: Matrix }`. */
+async function scoresLoss(t: TestSession, name: string) {
+  const { [name]: f } = await t.load(SCORES, name);
+  return async (...args: unknown[]) => {
+    const result = expectObject(await f(...args), `${name}(…)`, "loss", "dx");
+    return { loss: expectNumber(result.loss, "loss"), dx: expectMatrix(result.dx, "dx") };
+  };
+}
+
+/** Random 6×5 scores (margins are never exactly 0) and labels. */
+const S = Matrix.randn(6, 5, 21).mul(2);
+const yS = Int32Array.of(0, 4, 2, 2, 1, 3);
+
 /** A loss function of `path` in the sandbox, checked to return `{ loss: number, dW: Matrix }`. */
 async function lossFunction(t: TestSession, path: string, name: string) {
   const { [name]: f } = await t.load(path, name);
@@ -42,6 +58,36 @@ async function lossFunction(t: TestSession, path: string, name: string) {
     return { loss: expectNumber(result.loss, "loss"), dW: expectMatrix(result.dW, "dW") };
   };
 }
+
+test("svmLoss: dx passes a numerical gradient check; Δ sets the margin", async (t) => {
+  const svmLoss = await scoresLoss(t, "svmLoss");
+  for (const delta of [1, 2.5, 0]) {
+    const want = referenceSvmScores(S, yS, delta);
+    const { loss, dx } = await svmLoss(S, yS, { delta });
+    assertClose(loss, want.loss, 1e-12, `loss with Δ = ${delta}`);
+    assert.deepEqual([dx.rows, dx.cols], [6, 5], "dx has the shape of the scores");
+    assertClose(dx.data, want.dx, 1e-12, `dx with Δ = ${delta}`);
+  }
+  const s = S.clone();
+  // s is perturbed judge-side, one entry at a time, and sent with every call.
+  const numeric = await numericalGradientAsync(async () => (await svmLoss(s, yS)).loss, s.data);
+  assert.ok(relError(numeric, (await svmLoss(s, yS)).dx.data) < 1e-6, "gradient check");
+});
+
+test("softmaxLoss: dx passes a numerical gradient check; stays finite for scores near 1000", async (t) => {
+  const softmaxLoss = await scoresLoss(t, "softmaxLoss");
+  const want = referenceSoftmaxScores(S, yS);
+  const { loss, dx } = await softmaxLoss(S, yS);
+  assertClose(loss, want.loss, 1e-12, "loss");
+  assertClose(dx.data, want.dx, 1e-12, "dx");
+  const s = S.clone();
+  const numeric = await numericalGradientAsync(async () => (await softmaxLoss(s, yS)).loss, s.data);
+  assert.ok(relError(numeric, dx.data) < 1e-6, "gradient check");
+  const huge = await softmaxLoss(Matrix.fromArray([[1000, 999, 0], [-1000, 0, 1000]]), [1, 0]);
+  assert.ok(Number.isFinite(huge.loss), `loss for large scores is ${huge.loss}`);
+  assertClose(huge.loss, (Math.log(1 + Math.E) + 2000) / 2, 1e-9, "loss for large scores");
+  assert.ok(huge.dx.data.every(Number.isFinite), "dx for large scores is finite");
+});
 
 test("svmLossNaive: matches a reference with L2 regularization; the gradient passes a gradient check", async (t) => {
   const svmLossNaive = await lossFunction(t, SVM, "svmLossNaive");

@@ -7,12 +7,15 @@ import {
   assert,
   assertClose,
   expectMatrix,
+  expectNumber,
+  expectNumbers,
   expectObject,
   Matrix,
   test,
   type TestSession,
 } from "../../harness.ts";
 
+const SCORES = "lib/losses/scores.ts";
 const SVM = "lib/losses/linear_svm.ts";
 const SOFTMAX = "lib/losses/softmax.ts";
 const GRADIENTS = "lib/gradients.ts";
@@ -76,6 +79,29 @@ async function checkSoftmax(t: TestSession, name: string) {
   assertClose(loss, SOFTMAX_LOSS, 1e-12, "loss");
   assertClose(dW.data, SOFTMAX_DW, 1e-12, "dW");
 }
+
+test("svmLoss: the lecture's cat/car/frog scores give 2.9, 0 and 12.9", async (t) => {
+  const { svmLoss } = await t.load(SCORES, "svmLoss");
+  // X holds the scores themselves: one image per row, columns cat, car, frog.
+  const r = expectObject(await svmLoss(X, y), "svmLoss(…)", "loss", "dx", "losses");
+  assertClose(expectNumbers(r.losses, "losses"), [2.9, 0, 12.9], 1e-12, "losses");
+  assertClose(expectNumber(r.loss, "loss"), (2.9 + 0 + 12.9) / 3, 1e-12, "loss");
+  // The cat violates the margins of car (5.1 − 3.2 + 1 > 0) and frog (−1.7 − 3.2 + 1 < 0: no);
+  // the frog violates both: dx = ±1/N there.
+  const dx = expectMatrix(r.dx, "dx", [3, 3]);
+  assertClose(dx.data, [-1, 1, 0, 0, 0, 0, 1, 1, -2].map((v) => v / 3), 1e-12, "dx");
+});
+
+test("softmaxLoss: the lecture's cat image gives 2.04", async (t) => {
+  const { softmaxLoss } = await t.load(SCORES, "softmaxLoss");
+  const cat = Matrix.fromArray([[3.2, 5.1, -1.7]]);
+  const r = expectObject(await softmaxLoss(cat, [0]), "softmaxLoss(…)", "loss", "dx", "probs");
+  const e = [3.2, 5.1, -1.7].map(Math.exp), z = e[0] + e[1] + e[2];
+  const p = e.map((v) => v / z); // ≈ [0.13, 0.87, 0.00]
+  assertClose(expectNumber(r.loss, "loss"), -Math.log(p[0]), 1e-12, "loss"); // ≈ 2.04
+  assertClose(expectMatrix(r.probs, "probs", [1, 3]).data, p, 1e-12, "probs");
+  assertClose(expectMatrix(r.dx, "dx", [1, 3]).data, [p[0] - 1, p[1], p[2]], 1e-12, "dx");
+});
 
 test("svmLossNaive: the lecture's three examples with W = I and reg = 0.1", async (t) => {
   await checkSvm(t, "svmLossNaive");
