@@ -26,21 +26,15 @@
  */
 import { assertFinite, matmul, Matrix, shapeOf, withKnownFinite } from "../matrix.ts";
 import { type Seed, toRng } from "../random.ts";
+import { checkClasses, checkLabels, checkNumClasses, inferNumClasses } from "../data/split.ts";
 import {
-  checkClasses,
-  checkLabels,
-  checkNumClasses,
-  gatherLabels,
-  inferNumClasses,
-} from "../data/split.ts";
-import {
-  asDivergence,
-  checkDivergence,
   checkTrainData,
   checkTrainOptions,
   checkTrainWeights,
+  DivergenceError,
   type TrainProgress,
 } from "../optim/training.ts";
+import { Solver, type SolverHistory } from "../optim/solver.ts";
 import type { LossResult, RegOptions } from "../losses/regularization.ts";
 import { type SvmLossOptions, svmLossVectorized } from "../losses/linear_svm.ts";
 import { softmaxLossVectorized } from "../losses/softmax.ts";
@@ -162,8 +156,9 @@ export abstract class LinearClassifier {
   abstract loss(XBatch: Matrix, yBatch: Int32Array, reg: number): LossResult;
 
   /**
-   * Trains W by minibatch SGD: each step draws `batchSize` examples with replacement, evaluates
-   * `loss` and steps W ← W − learningRate · dW. Returns the loss of every step. The minibatch
+   * Trains W by minibatch SGD, a `Solver` with the `sgd` rule (CS231n's signature): each step
+   * draws `batchSize` examples with replacement, evaluates `loss` and steps
+   * W ← W − learningRate · dW. Returns the loss of every step. The minibatch
    * matrix passed to `loss` is refilled in place each step (copy it to keep one). Training again
    * continues from the current W (it must still have D rows and labels must stay below C).
    *
@@ -201,7 +196,7 @@ export abstract class LinearClassifier {
     checkTrainOptions(op, { learningRate, reg, numIters, batchSize, onProgress });
     checkTrainData(op, X);
     checkLabels(op, X, y);
-    const [N, D] = X.shape;
+    const D = X.cols;
     const rng = toRng(seed);
     if (this.W === null) {
       // C comes from the model or from all the labels together, never from one label's value.
@@ -212,28 +207,33 @@ export abstract class LinearClassifier {
     } else {
       this.#checkWeights(op, this.W, X, y);
     }
-    const labels = Int32Array.from(y);
-    const history: number[] = [];
-    const XBatch = new Matrix(batchSize, D); // one minibatch matrix, refilled every step
-    for (let it = 0; it < numIters; it++) {
-      const idx = rng.choice(N, batchSize, { replace: true });
-      let result: LossResult;
-      try {
-        X.gatherRows(idx, XBatch);
-        // rows of X, which checkTrainData found finite: the loss need not scan them again
-        const yBatch = gatherLabels(labels, idx);
-        result = withKnownFinite(XBatch, () => this.loss(XBatch, yBatch, reg));
-      } catch (e) {
-        throw asDivergence(e, op, it, learningRate, history); // e.g. W grew to ±∞
-      }
-      const { loss, dW } = result;
-      checkDivergence(op, it, loss, { dW }, learningRate, history);
-      history.push(loss);
-      this.W.addScaledInPlace(dW, -learningRate);
-      onProgress?.(it, loss, { iteration: it, numIters, loss });
-      if (verbose && it % 100 === 0) console.log(`iteration ${it} / ${numIters}: loss ${loss}`);
+    const W = this.W;
+    const model = {
+      params: { W },
+      loss: (XBatch: Matrix, yBatch?: Int32Array) => {
+        if (yBatch === undefined) return matmul(XBatch, W);
+        const { loss, dW } = this.loss(XBatch, yBatch, reg);
+        return { loss, grads: { W: dW } };
+      },
+    };
+    // X was checked above: the Solver need not scan it again.
+    const solver = withKnownFinite(X, () =>
+      new Solver(model, { XTrain: X, yTrain: y }, {
+        optimConfig: { learningRate },
+        batchSize,
+        numIters,
+        seed: rng,
+        verbose,
+        onProgress: onProgress &&
+          (({ iteration, loss }) => onProgress(iteration, loss, { iteration, numIters, loss })),
+        name: op,
+      }));
+    try {
+      return solver.train().lossHistory;
+    } catch (e) {
+      if (!(e instanceof DivergenceError)) throw e;
+      throw e.withHistory((e as DivergenceError<SolverHistory>).history.lossHistory);
     }
-    return history;
   }
 
   /** Checks weights from an earlier `train` (or set by hand) against the new data. */

@@ -20,17 +20,19 @@
  * ```
  * @module
  */
-import { assertFinite, matmul, matmulTA, matmulTB, Matrix, shapeOf } from "../matrix.ts";
-import { type Seed, toRng } from "../random.ts";
-import { checkClasses, gatherLabels } from "../data/split.ts";
 import {
-  asDivergence,
-  checkDivergence,
-  checkTrainData,
-  checkTrainOptions,
-  checkTrainWeights,
-  type TrainProgress,
-} from "../optim/training.ts";
+  assertFinite,
+  matmul,
+  matmulTA,
+  matmulTB,
+  Matrix,
+  shapeOf,
+  withKnownFinite,
+} from "../matrix.ts";
+import { type Seed, toRng } from "../random.ts";
+import { checkClasses } from "../data/split.ts";
+import { checkTrainData, checkTrainOptions, checkTrainWeights } from "../optim/training.ts";
+import { Solver, type SolverHistory, type SolverProgress } from "../optim/solver.ts";
 import { reluBackward, reluForward } from "./activations.ts";
 import { softmaxLoss } from "./layers.ts";
 
@@ -94,26 +96,10 @@ export interface TwoLayerNetTrainOptions {
  * ]);
  * ```
  */
-export interface TwoLayerNetProgress extends TrainProgress {
-  /** Learning rate used for this step. */
-  learningRate: number;
-  /** Epochs completed, when this iteration ended one. */
-  epoch?: number;
-  /** Accuracy on this iteration's minibatch, when this iteration ended an epoch. */
-  trainAcc?: number;
-  /** Validation accuracy, when this iteration ended an epoch. */
-  valAcc?: number;
-}
+export type TwoLayerNetProgress = SolverProgress;
 
-/** What `TwoLayerNet.train` returns. */
-export interface TwoLayerNetHistory {
-  /** Minibatch loss at every iteration (numIters entries). */
-  lossHistory: number[];
-  /** Minibatch accuracy at the end of every epoch. */
-  trainAccHistory: number[];
-  /** Validation accuracy at the end of every epoch. */
-  valAccHistory: number[];
-}
+/** What `TwoLayerNet.train` returns: the `Solver`'s histories. */
+export type TwoLayerNetHistory = SolverHistory;
 
 const PARAM_NAMES = ["W1", "b1", "W2", "b2"] as const;
 
@@ -250,7 +236,8 @@ export class TwoLayerNet {
   }
 
   /**
-   * Minibatch SGD: each iteration samples `batchSize` examples with replacement (into one
+   * Minibatch SGD through a `Solver` with the `sgd` rule (CS231n's signature; the Solver with
+   * another `updateRule`, e.g. Adam, trains the same net better). Each iteration samples `batchSize` examples with replacement (into one
    * minibatch matrix refilled in place), computes the loss and gradients, and steps every
    * parameter by −learningRate·gradient. An epoch is
    * max(⌊N / batchSize⌋, 1) iterations; at the end of each, the accuracies on that iteration's
@@ -311,41 +298,29 @@ export class TwoLayerNet {
     for (const name of PARAM_NAMES) {
       checkTrainWeights(op, this.params[name], name, "make a new TwoLayerNet to start over");
     }
-    const rng = toRng(seed);
-    const iterationsPerEpoch = Math.max(Math.floor(X.rows / batchSize), 1);
-    const history: TwoLayerNetHistory = { lossHistory: [], trainAccHistory: [], valAccHistory: [] };
-    let lr = learningRate;
-    const XBatch = new Matrix(batchSize, X.cols); // one minibatch matrix, refilled every step
-    for (let it = 0; it < numIters; it++) {
-      const idx = rng.choice(X.rows, batchSize, { replace: true });
-      X.gatherRows(idx, XBatch);
-      const yBatch = gatherLabels(y, idx);
-      let progress: TwoLayerNetProgress;
-      try {
-        const { loss, grads } = this.loss(XBatch, yBatch, reg);
-        checkDivergence(op, it, loss, { ...grads }, lr, history);
-        history.lossHistory.push(loss);
-        for (const name of PARAM_NAMES) this.params[name].addScaledInPlace(grads[name], -lr);
-        progress = { iteration: it, numIters, loss, learningRate: lr };
-        if ((it + 1) % iterationsPerEpoch === 0) {
-          progress.epoch = (it + 1) / iterationsPerEpoch;
-          progress.trainAcc = accuracy(this.predict(XBatch), yBatch);
-          progress.valAcc = accuracy(this.predict(Xval), yval);
-          history.trainAccHistory.push(progress.trainAcc);
-          history.valAccHistory.push(progress.valAcc);
-          lr *= learningRateDecay;
-        }
-      } catch (e) {
-        // A forward pass refusing a value that training made ±∞. When that is the accuracy
-        // check after this step, the step's loss is already in the history: the next one failed.
-        throw asDivergence(e, op, history.lossHistory.length, lr, history);
-      }
-      if (verbose && it % 100 === 0) {
-        console.log(`iteration ${it} / ${numIters}: loss ${progress.loss}`);
-      }
-      onProgress?.(progress);
-    }
-    return history;
+    const model = {
+      params: this.params,
+      loss: (XBatch: Matrix, yBatch?: Int32Array) =>
+        yBatch === undefined ? this.loss(XBatch) : this.loss(XBatch, yBatch, reg),
+    };
+    // X was checked above: the Solver need not scan it again.
+    const solver = withKnownFinite(
+      X,
+      () =>
+        new Solver(model, { XTrain: X, yTrain: y, XVal: Xval, yVal: yval }, {
+          optimConfig: { learningRate },
+          lrDecay: learningRateDecay,
+          batchSize,
+          numIters,
+          numTrainSamples: "minibatch", // as CS231n's two_layer_net: cheap, and noisy
+          seed,
+          onProgress,
+          verbose,
+          restoreBest: false,
+          name: op,
+        }),
+    );
+    return solver.train();
   }
 
   /**
@@ -395,12 +370,6 @@ export class TwoLayerNet {
     }
     checkClasses(op, y, this.outputSize, `the net has outputSize ${this.outputSize}`, yName);
   }
-}
-
-function accuracy(pred: Int32Array, y: ArrayLike<number>): number {
-  let correct = 0;
-  for (let i = 0; i < pred.length; i++) if (pred[i] === y[i]) correct++;
-  return correct / pred.length;
 }
 
 function checkNonNegative(op: string, values: Record<string, number>): void {
