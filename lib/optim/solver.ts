@@ -178,8 +178,18 @@ export interface SolverOptions {
   lrDecay?: number;
   /** Instead of lrDecay and optimConfig.learningRate: the learning rate as a function of epochs. */
   schedule?: Schedule;
-  /** Examples per minibatch, drawn with replacement (default 100). */
+  /** What the schedule's t counts: completed "epoch"s (default) or "iteration"s. */
+  scheduleBy?: "epoch" | "iteration";
+  /** Examples per minibatch (default 100). */
   batchSize?: number;
+  /**
+   * How a step's examples are chosen: "withReplacement" (default, like `np.random.choice(N, B)`),
+   * "withoutReplacement" (B ≤ N distinct rows), or "all": every step uses all of XTrain (full-batch
+   * gradient descent; one step per epoch, no random draws).
+   */
+  batches?: "withReplacement" | "withoutReplacement" | "all";
+  /** Steps per epoch (default max(⌊N / batchSize⌋, 1); 1 with batches "all"). */
+  iterationsPerEpoch?: number;
   /** Epochs to train, an epoch being max(⌊N / batchSize⌋, 1) steps (default 10). */
   numEpochs?: number;
   /** Instead of numEpochs: the number of steps. */
@@ -196,6 +206,11 @@ export interface SolverOptions {
   verbose?: boolean;
   /** Steps between two log lines (default 100). */
   printEvery?: number;
+  /**
+   * Stop with a `DivergenceError` at the first NaN or ±∞ loss or gradient (default true); false
+   * records it and goes on, as the step-size lesson's diverging runs do.
+   */
+  stopOnDivergence?: boolean;
   /** Put the best parameters back into the model at the end of `train` (default true). */
   restoreBest?: boolean;
   /** How errors and log lines name the run (default "Solver"), e.g. "TwoLayerNet.train". */
@@ -258,7 +273,7 @@ export class Solver<K extends string = string> {
   bestParams: Record<K, Matrix> | null = null;
   /** The per-parameter config of the update rule (its state: velocity, moments, …). */
   readonly optimConfigs: Record<K, UpdateConfig>;
-  /** Steps per epoch: max(⌊N / batchSize⌋, 1). */
+  /** Steps per epoch: max(⌊N / batchSize⌋, 1) unless given (1 with batches "all"). */
   readonly iterationsPerEpoch: number;
   /** The number of steps `train` makes in all. */
   readonly numIters: number;
@@ -269,6 +284,7 @@ export class Solver<K extends string = string> {
   readonly #rng: Rng;
   readonly #XBatch: Matrix;
   #t = 0;
+  #yAll: Int32Array | null = null;
 
   /** A Solver for `model` on `data`; checks every option and the data, changes nothing yet. */
   constructor(model: SolverModel<K>, data: SolverData, options: SolverOptions = {}) {
@@ -292,13 +308,22 @@ export class Solver<K extends string = string> {
     this.#rule = getUpdateRule(options.updateRule ?? "sgd");
     this.#o = o;
     this.#rng = toRng(options.seed ?? 0);
-    const N = data.XTrain.rows;
-    this.iterationsPerEpoch = Math.max(Math.floor(N / o.batchSize), 1);
+    const N = data.XTrain.rows, all = o.batches === "all";
+    if (o.batches === "withoutReplacement" && o.batchSize > N) {
+      throw new RangeError(
+        `${name}: cannot draw batches of ${o.batchSize} without replacement from XTrain ${
+          shapeOf(data.XTrain)
+        }`,
+      );
+    }
+    this.iterationsPerEpoch = options.iterationsPerEpoch ??
+      (all ? 1 : Math.max(Math.floor(N / o.batchSize), 1));
     this.numIters = options.numIters ?? o.numEpochs * this.iterationsPerEpoch;
     const configs = {} as Record<K, UpdateConfig>;
     for (const key of Object.keys(model.params) as K[]) configs[key] = { ...o.optimConfig };
     this.optimConfigs = configs;
-    this.#XBatch = new Matrix(o.batchSize, data.XTrain.cols); // refilled in place every step
+    // one minibatch matrix, refilled in place every step
+    this.#XBatch = all ? data.XTrain : new Matrix(o.batchSize, data.XTrain.cols);
   }
 
   /** Steps taken so far. */
@@ -331,20 +356,25 @@ export class Solver<K extends string = string> {
    * ```
    */
   step(): number {
-    const { name } = this.#o;
+    const { name, batches, stopOnDivergence } = this.#o;
     const { XTrain, yTrain } = this.#data;
     const it = this.#t, XBatch = this.#XBatch, params = this.model.params;
     const learningRate = this.#learningRate();
-    const idx = this.#rng.choice(XTrain.rows, XBatch.rows, { replace: true });
     let out: SolverLoss<K>;
     let yBatch: Int32Array;
     try {
-      XTrain.gatherRows(idx, XBatch);
-      yBatch = gatherLabels(yTrain, idx);
+      if (batches === "all") {
+        yBatch = this.#yAll ??= Int32Array.from(yTrain);
+      } else {
+        const replace = batches === "withReplacement";
+        const idx = this.#rng.choice(XTrain.rows, XBatch.rows, { replace });
+        XTrain.gatherRows(idx, XBatch);
+        yBatch = gatherLabels(yTrain, idx);
+      }
       // rows of XTrain, which the constructor found finite: the loss need not scan them again
       out = withKnownFinite(XBatch, () => this.model.loss(XBatch, yBatch)) as SolverLoss<K>;
     } catch (e) {
-      throw asDivergence(e, name, it, learningRate, this.#history());
+      throw stopOnDivergence ? asDivergence(e, name, it, learningRate, this.#history()) : e;
     }
     if (out === null || typeof out !== "object" || typeof out.loss !== "number") {
       throw new TypeError(
@@ -364,7 +394,7 @@ export class Solver<K extends string = string> {
       }
       grads[`d${key}`] = g;
     }
-    checkDivergence(name, it, out.loss, grads, learningRate, this.#history());
+    if (stopOnDivergence) checkDivergence(name, it, out.loss, grads, learningRate, this.#history());
     this.lossHistory.push(out.loss);
     for (const key of Object.keys(params) as K[]) {
       const config = this.#o.schedule === undefined
@@ -506,16 +536,15 @@ export class Solver<K extends string = string> {
 
   /** The learning rate of the next step. */
   #learningRate(): number {
-    const { schedule, name } = this.#o;
+    const { schedule, scheduleBy, name } = this.#o;
     if (schedule === undefined) {
       const first = Object.values<UpdateConfig>(this.optimConfigs)[0];
       return first?.learningRate ?? NaN; // NaN: the rule's default, unknown here
     }
-    const lr = schedule(this.epoch);
-    if (!(lr > 0) || !Number.isFinite(lr)) {
-      throw new RangeError(
-        `${name}: schedule(${this.epoch}) gave learning rate ${lr}, expected > 0`,
-      );
+    const t = scheduleBy === "iteration" ? this.#t : this.epoch;
+    const lr = schedule(t);
+    if (!(lr >= 0) || !Number.isFinite(lr)) {
+      throw new RangeError(`${name}: schedule(${t}) gave learning rate ${lr}, expected ≥ 0`);
     }
     return lr;
   }
@@ -540,6 +569,10 @@ function checkOptions(name: string, options: SolverOptions) {
     lrDecay = 1,
     schedule,
     batchSize = 100,
+    batches = "withReplacement",
+    iterationsPerEpoch,
+    scheduleBy = "epoch",
+    stopOnDivergence = true,
     numEpochs = 10,
     numIters,
     numTrainSamples = 1000,
@@ -570,6 +603,21 @@ function checkOptions(name: string, options: SolverOptions) {
     }
   }
   checkPositive(name, "batchSize", batchSize);
+  if (!["withReplacement", "withoutReplacement", "all"].includes(batches)) {
+    throw new RangeError(
+      `${name}: batches must be "withReplacement", "withoutReplacement" or "all", got ${
+        show(batches)
+      }`,
+    );
+  }
+  if (iterationsPerEpoch !== undefined) {
+    checkPositive(name, "iterationsPerEpoch", iterationsPerEpoch);
+  }
+  if (scheduleBy !== "epoch" && scheduleBy !== "iteration") {
+    throw new RangeError(
+      `${name}: scheduleBy must be "epoch" or "iteration", got ${show(scheduleBy)}`,
+    );
+  }
   if (numIters !== undefined) {
     if (options.numEpochs !== undefined) {
       throw new RangeError(`${name}: give numEpochs or numIters, not both`);
@@ -588,6 +636,9 @@ function checkOptions(name: string, options: SolverOptions) {
     lrDecay,
     schedule,
     batchSize,
+    batches,
+    scheduleBy,
+    stopOnDivergence: Boolean(stopOnDivergence),
     numEpochs,
     numTrainSamples,
     numValSamples,
