@@ -12,6 +12,7 @@ import { TwoLayerNet } from "../lib/nn/two_layer_net.ts";
 import { DivergenceError } from "../lib/optim/training.ts";
 import { stepDecay } from "../lib/optim/schedules.ts";
 import { type UpdateRuleName, updateRules } from "../lib/optim/update_rules.ts";
+import { type MimeBundle, progress } from "../lib/plot/mod.ts";
 import {
   Solver,
   type SolverHistory,
@@ -158,6 +159,27 @@ Deno.test("same seed → identical histories and parameters; another seed → ot
   assert.deepEqual(h, a.h);
   assert.deepEqual(model.params.W1.data, a.W1);
   assert.equal(watched.length, 18);
+});
+
+Deno.test("onProgress feeds a progress line (as in the lessons) to numIters/numIters", async () => {
+  const shown: string[] = [];
+  const show = (x: unknown) => {
+    shown.push((x as MimeBundle)["text/plain"]);
+    return Promise.resolve();
+  };
+  const bar = await progress("solver", { show, interval: 0 });
+  const solver = new Solver(netModel(), data, {
+    updateRule: "adam",
+    batchSize: 50,
+    numEpochs: 4,
+    onProgress: bar.onProgress,
+  });
+  const h = solver.train();
+  await bar.done();
+  assert.equal(bar.current, 12);
+  const last = shown.at(-1)!;
+  assert.match(last, /^✓ solver · 12\/12 in /);
+  assert.match(last, new RegExp(`loss ${+h.lossHistory[11].toPrecision(4)}`));
 });
 
 Deno.test("lrDecay multiplies the rate after every epoch; a schedule sets it per epoch or step", () => {
