@@ -105,7 +105,7 @@ export class Solver<K extends string = string> {
   /** The number of steps `train` makes in all. */
   readonly numIters: number;
 
-  readonly #data: Required<SolverData> | SolverData;
+  readonly #data: SolverData;
   readonly #rule: UpdateRule;
   readonly #o: ReturnType<typeof checkOptions>;
   readonly #rng: Rng;
