@@ -101,7 +101,7 @@ export {
 export type { GradCheckRecord, NumericalGradientOptions } from "./gradients.ts";
 
 // ---- 06 Step size, minibatches, update rules, the loss landscape -------------------------------
-// (`Solver` joins here)
+export { Solver } from "./optim/solver.ts";
 export { minibatchSgd } from "./optim/descent.ts";
 export {
   adagrad,
@@ -128,6 +128,14 @@ export type {
 export type { Schedule } from "./optim/schedules.ts";
 export type { PlaneSlice, RaySlice } from "./optim/landscape.ts";
 export type { StepProgress, TrainProgress } from "./optim/training.ts";
+export type {
+  SolverData,
+  SolverHistory,
+  SolverLoss,
+  SolverModel,
+  SolverOptions,
+  SolverProgress,
+} from "./optim/solver.ts";
 
 // ---- 07 A two-layer ReLU network: layers, activations, backpropagation -------------------------
 export { TwoLayerNet } from "./nn/two_layer_net.ts";

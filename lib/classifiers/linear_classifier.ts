@@ -26,21 +26,15 @@
  */
 import { assertFinite, matmul, Matrix, shapeOf, withKnownFinite } from "../matrix.ts";
 import { type Seed, toRng } from "../random.ts";
+import { checkClasses, checkLabels, checkNumClasses, inferNumClasses } from "../data/labels.ts";
 import {
-  checkClasses,
-  checkLabels,
-  checkNumClasses,
-  gatherLabels,
-  inferNumClasses,
-} from "../data/labels.ts";
-import {
-  asDivergence,
-  checkDivergence,
   checkTrainData,
   checkTrainOptions,
   checkTrainWeights,
+  DivergenceError,
   type TrainProgress,
 } from "../optim/training.ts";
+import { Solver, type SolverHistory } from "../optim/solver.ts";
 import type { LossResult, RegOptions } from "../losses/regularization.ts";
 import { type SvmLossOptions, svmLossVectorized } from "../losses/linear_svm.ts";
 import { softmaxLossVectorized } from "../losses/softmax.ts";
@@ -158,12 +152,25 @@ export abstract class LinearClassifier {
   /**
    * The loss and its gradient on a minibatch (at the current W). `XBatch` is B×D, `yBatch` holds
    * B labels.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "../matrix.ts";
+   * import { Softmax } from "./linear_classifier.ts";
+   * const model: Softmax = new Softmax(); // any LinearClassifier
+   * model.W = Matrix.zeros(3, 4); // D = 3, C = 4: all scores 0
+   * const { loss, dW } = model.loss(Matrix.ones(2, 3), Int32Array.of(0, 3), 0);
+   * assert(Math.abs(loss - Math.log(4)) < 1e-12); // ln C
+   * assert.deepEqual(dW.shape, [3, 4]);
+   * ```
    */
   abstract loss(XBatch: Matrix, yBatch: Int32Array, reg: number): LossResult;
 
   /**
-   * Trains W by minibatch SGD: each step draws `batchSize` examples with replacement, evaluates
-   * `loss` and steps W ← W − learningRate · dW. Returns the loss of every step. The minibatch
+   * Trains W by minibatch SGD, a `Solver` with the `sgd` rule (CS231n's signature): each step
+   * draws `batchSize` examples with replacement, evaluates `loss` and steps
+   * W ← W − learningRate · dW. Returns the loss of every step. The minibatch
    * matrix passed to `loss` is refilled in place each step (copy it to keep one). Training again
    * continues from the current W (it must still have D rows and labels must stay below C).
    *
@@ -201,7 +208,7 @@ export abstract class LinearClassifier {
     checkTrainOptions(op, { learningRate, reg, numIters, batchSize, onProgress });
     checkTrainData(op, X);
     checkLabels(op, X, y);
-    const [N, D] = X.shape;
+    const D = X.cols;
     const rng = toRng(seed);
     if (this.W === null) {
       // C comes from the model or from all the labels together, never from one label's value.
@@ -212,28 +219,33 @@ export abstract class LinearClassifier {
     } else {
       this.#checkWeights(op, this.W, X, y);
     }
-    const labels = Int32Array.from(y);
-    const history: number[] = [];
-    const XBatch = new Matrix(batchSize, D); // one minibatch matrix, refilled every step
-    for (let it = 0; it < numIters; it++) {
-      const idx = rng.choice(N, batchSize, { replace: true });
-      let result: LossResult;
-      try {
-        X.gatherRows(idx, XBatch);
-        // rows of X, which checkTrainData found finite: the loss need not scan them again
-        const yBatch = gatherLabels(labels, idx);
-        result = withKnownFinite(XBatch, () => this.loss(XBatch, yBatch, reg));
-      } catch (e) {
-        throw asDivergence(e, op, it, learningRate, history); // e.g. W grew to ±∞
-      }
-      const { loss, dW } = result;
-      checkDivergence(op, it, loss, { dW }, learningRate, history);
-      history.push(loss);
-      this.W.addScaledInPlace(dW, -learningRate);
-      onProgress?.(it, loss, { iteration: it, numIters, loss });
-      if (verbose && it % 100 === 0) console.log(`iteration ${it} / ${numIters}: loss ${loss}`);
+    const W = this.W;
+    const model = {
+      params: { W },
+      loss: (XBatch: Matrix, yBatch?: Int32Array) => {
+        if (yBatch === undefined) return matmul(XBatch, W);
+        const { loss, dW } = this.loss(XBatch, yBatch, reg);
+        return { loss, grads: { W: dW } };
+      },
+    };
+    // X was checked above: the Solver need not scan it again.
+    const solver = withKnownFinite(X, () =>
+      new Solver(model, { XTrain: X, yTrain: y }, {
+        optimConfig: { learningRate },
+        batchSize,
+        numIters,
+        seed: rng,
+        verbose,
+        onProgress: onProgress &&
+          (({ iteration, loss }) => onProgress(iteration, loss, { iteration, numIters, loss })),
+        name: op,
+      }));
+    try {
+      return solver.train().lossHistory;
+    } catch (e) {
+      if (!(e instanceof DivergenceError)) throw e;
+      throw e.withHistory((e as DivergenceError<SolverHistory>).history.lossHistory);
     }
-    return history;
   }
 
   /** Checks weights from an earlier `train` (or set by hand) against the new data. */
@@ -313,7 +325,19 @@ export class LinearSVM extends LinearClassifier {
     this.lossOptions = lossOptions;
   }
 
-  /** The SVM loss and gradient of a minibatch at the current W. */
+  /**
+   * The SVM loss and gradient of a minibatch at the current W.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "../matrix.ts";
+   * import { LinearSVM } from "./linear_classifier.ts";
+   * const svm = new LinearSVM({ delta: 1 });
+   * svm.W = Matrix.zeros(3, 4); // all scores 0: each wrong class costs Δ = 1
+   * assert.equal(svm.loss(Matrix.ones(2, 3), Int32Array.of(0, 3), 0).loss, 3);
+   * ```
+   */
   loss(XBatch: Matrix, yBatch: Int32Array, reg: number): LossResult {
     return svmLossVectorized(requireW(this), XBatch, yBatch, reg, this.lossOptions);
   }
@@ -344,7 +368,19 @@ export class Softmax extends LinearClassifier {
     this.lossOptions = lossOptions;
   }
 
-  /** The softmax loss and gradient of a minibatch at the current W. */
+  /**
+   * The softmax loss and gradient of a minibatch at the current W.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Matrix } from "../matrix.ts";
+   * import { Softmax } from "./linear_classifier.ts";
+   * const softmax = new Softmax();
+   * softmax.W = Matrix.zeros(3, 10);
+   * assert(Math.abs(softmax.loss(Matrix.ones(5, 3), new Int32Array(5), 0).loss - Math.log(10)) < 1e-12);
+   * ```
+   */
   loss(XBatch: Matrix, yBatch: Int32Array, reg: number): LossResult {
     return softmaxLossVectorized(requireW(this), XBatch, yBatch, reg, this.lossOptions);
   }

@@ -50,7 +50,18 @@ export function subtractMean(X: Matrix, mean: Matrix): Matrix {
   return X.sub(mean);
 }
 
-/** Per-feature statistics of a training set, from `featureStats`. */
+/**
+ * Per-feature statistics of a training set, from `featureStats`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix } from "../matrix.ts";
+ * import { featureStats, type FeatureStats } from "./preprocess.ts";
+ * const stats: FeatureStats = featureStats(Matrix.fromArray([[1, 10], [3, 10]]));
+ * assert.deepEqual(stats.mean.toArray(), [[2, 10]]);
+ * ```
+ */
 export interface FeatureStats {
   /** 1×D mean of each feature. */
   mean: Matrix;

@@ -30,7 +30,18 @@ import {
   shapeOf,
 } from "../matrix.ts";
 
-/** What a forward pass returns: the output and what its backward pass needs. */
+/**
+ * What a forward pass returns: the output and what its backward pass needs.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix } from "../matrix.ts";
+ * import { type Forward, reluForward } from "./activations.ts";
+ * const f: Forward<Matrix> = reluForward(Matrix.fromArray([[-1, 2]]));
+ * assert.deepEqual(f.out.toArray(), [[0, 2]]);
+ * ```
+ */
 export interface Forward<C> {
   /** The layer's output. */
   out: Matrix;
@@ -38,7 +49,18 @@ export interface Forward<C> {
   cache: C;
 }
 
-/** Cache of the activations that have a parameter α (leaky ReLU, ELU). */
+/**
+ * Cache of the activations that have a parameter α (leaky ReLU, ELU).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix } from "../matrix.ts";
+ * import { type AlphaCache, leakyReluForward } from "./activations.ts";
+ * const { cache }: { cache: AlphaCache } = leakyReluForward(Matrix.fromArray([[-1]]), 0.1);
+ * assert.equal(cache.alpha, 0.1);
+ * ```
+ */
 export interface AlphaCache {
   /** The input. */
   x: Matrix;
@@ -56,7 +78,17 @@ const relu = (x: number): number => (x > 0 ? x : 0);
 const leaky = (x: number, alpha: number): number => (x > 0 ? x : alpha * x);
 const elu = (x: number, alpha: number): number => (x > 0 ? x : alpha * Math.expm1(x));
 
-/** One elementwise activation: its formula, value f(x) and derivative f′(x). */
+/**
+ * One elementwise activation: its formula, value f(x) and derivative f′(x).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type Activation, activations } from "./activations.ts";
+ * const relu: Activation = activations.relu;
+ * assert.deepEqual([relu.f(-2), relu.f(3), relu.df(3)], [0, 3, 1]);
+ * ```
+ */
 export interface Activation {
   /** Display name, e.g. "ReLU". */
   name: string;
@@ -68,7 +100,17 @@ export interface Activation {
   df(x: number): number;
 }
 
-/** Names of the elementwise activations in `activations`. */
+/**
+ * Names of the elementwise activations in `activations`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type ActivationName, activations } from "./activations.ts";
+ * const names = Object.keys(activations) as ActivationName[];
+ * assert.ok(names.includes("tanh"));
+ * ```
+ */
 export type ActivationName = "sigmoid" | "tanh" | "relu" | "leakyRelu" | "elu";
 
 /**
@@ -289,7 +331,19 @@ export function eluBackward(dout: Matrix, cache: AlphaCache): Matrix {
   return chain("eluBackward: dout vs x", dout, x, (v) => (v > 0 ? 1 : alpha * Math.exp(v)));
 }
 
-/** Cache of `maxoutForward`. */
+/**
+ * Cache of `maxoutForward`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix } from "../matrix.ts";
+ * import { type MaxoutCache, maxoutForward } from "./activations.ts";
+ * const one = Matrix.fromArray([[1]]), zero = Matrix.fromArray([[0]]);
+ * const { cache }: { cache: MaxoutCache } = maxoutForward(Matrix.fromArray([[2]]), [one, zero], [zero, zero]);
+ * assert.deepEqual(cache.x.toArray(), [[2]]);
+ * ```
+ */
 export interface MaxoutCache {
   /** The N×D input. */
   x: Matrix;

@@ -18,7 +18,18 @@
 import { assertFinite, matmul, matmulTA, matmulTB, Matrix, shapeOf } from "../matrix.ts";
 import type { Forward } from "./activations.ts";
 
-/** Cache of `affineForward`: its inputs. */
+/**
+ * Cache of `affineForward`: its inputs.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix } from "../matrix.ts";
+ * import { type AffineCache, affineForward } from "./layers.ts";
+ * const { cache }: { cache: AffineCache } = affineForward(Matrix.ones(2, 3), Matrix.zeros(3, 4), Matrix.zeros(1, 4));
+ * assert.deepEqual([cache.x.shape, cache.w.shape, cache.b.shape], [[2, 3], [3, 4], [1, 4]]);
+ * ```
+ */
 export interface AffineCache {
   /** N×D input. */
   x: Matrix;

@@ -20,21 +20,33 @@
  * ```
  * @module
  */
-import { assertFinite, matmul, matmulTA, matmulTB, Matrix, shapeOf } from "../matrix.ts";
-import { type Seed, toRng } from "../random.ts";
-import { accuracy, checkClasses, gatherLabels } from "../data/labels.ts";
 import {
-  asDivergence,
-  checkDivergence,
-  checkTrainData,
-  checkTrainOptions,
-  checkTrainWeights,
-  type TrainProgress,
-} from "../optim/training.ts";
+  assertFinite,
+  matmul,
+  matmulTA,
+  matmulTB,
+  Matrix,
+  shapeOf,
+  withKnownFinite,
+} from "../matrix.ts";
+import { type Seed, toRng } from "../random.ts";
+import { checkClasses } from "../data/labels.ts";
+import { checkTrainData, checkTrainOptions, checkTrainWeights } from "../optim/training.ts";
+import { Solver, type SolverHistory, type SolverProgress } from "../optim/solver.ts";
 import { reluBackward, reluForward } from "./activations.ts";
 import { softmaxLoss } from "../losses/scores.ts";
 
-/** The network's parameters (and, with the same names, their gradients). */
+/**
+ * The network's parameters (and, with the same names, their gradients).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { TwoLayerNet, type TwoLayerNetParams } from "./two_layer_net.ts";
+ * const p: TwoLayerNetParams = new TwoLayerNet(4, 10, 3).params;
+ * assert.deepEqual([p.W1.shape, p.b1.shape, p.W2.shape, p.b2.shape], [[4, 10], [1, 10], [10, 3], [1, 3]]);
+ * ```
+ */
 export interface TwoLayerNetParams {
   /** First-layer weights, D×H. */
   W1: Matrix;
@@ -46,7 +58,17 @@ export interface TwoLayerNetParams {
   b2: Matrix;
 }
 
-/** Options of `TwoLayerNet.train`. */
+/**
+ * Options of `TwoLayerNet.train`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { TwoLayerNetTrainOptions } from "./two_layer_net.ts";
+ * const options: TwoLayerNetTrainOptions = { learningRate: 0.5, numIters: 100, batchSize: 50 };
+ * assert.equal(options.batchSize, 50);
+ * ```
+ */
 export interface TwoLayerNetTrainOptions {
   /** Initial SGD step size, > 0 (default 1e-3). */
   learningRate?: number;
@@ -94,26 +116,22 @@ export interface TwoLayerNetTrainOptions {
  * ]);
  * ```
  */
-export interface TwoLayerNetProgress extends TrainProgress {
-  /** Learning rate used for this step. */
-  learningRate: number;
-  /** Epochs completed, when this iteration ended one. */
-  epoch?: number;
-  /** Accuracy on this iteration's minibatch, when this iteration ended an epoch. */
-  trainAcc?: number;
-  /** Validation accuracy, when this iteration ended an epoch. */
-  valAcc?: number;
-}
+export type TwoLayerNetProgress = SolverProgress;
 
-/** What `TwoLayerNet.train` returns. */
-export interface TwoLayerNetHistory {
-  /** Minibatch loss at every iteration (numIters entries). */
-  lossHistory: number[];
-  /** Minibatch accuracy at the end of every epoch. */
-  trainAccHistory: number[];
-  /** Validation accuracy at the end of every epoch. */
-  valAccHistory: number[];
-}
+/**
+ * What `TwoLayerNet.train` returns: the `Solver`'s histories.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { makeSpiral } from "../data/synthetic.ts";
+ * import { TwoLayerNet, type TwoLayerNetHistory } from "./two_layer_net.ts";
+ * const { X, y } = makeSpiral({ pointsPerClass: 20, numClasses: 3, seed: 0 });
+ * const h: TwoLayerNetHistory = new TwoLayerNet(2, 10, 3).train(X, y, X, y, { numIters: 4, batchSize: 30 });
+ * assert.equal(h.lossHistory.length, 4);
+ * ```
+ */
+export type TwoLayerNetHistory = SolverHistory;
 
 const PARAM_NAMES = ["W1", "b1", "W2", "b2"] as const;
 
@@ -250,7 +268,8 @@ export class TwoLayerNet {
   }
 
   /**
-   * Minibatch SGD: each iteration samples `batchSize` examples with replacement (into one
+   * Minibatch SGD through a `Solver` with the `sgd` rule (CS231n's signature; the Solver with
+   * another `updateRule`, e.g. Adam, trains the same net better). Each iteration samples `batchSize` examples with replacement (into one
    * minibatch matrix refilled in place), computes the loss and gradients, and steps every
    * parameter by −learningRate·gradient. An epoch is
    * max(⌊N / batchSize⌋, 1) iterations; at the end of each, the accuracies on that iteration's
@@ -311,41 +330,29 @@ export class TwoLayerNet {
     for (const name of PARAM_NAMES) {
       checkTrainWeights(op, this.params[name], name, "make a new TwoLayerNet to start over");
     }
-    const rng = toRng(seed);
-    const iterationsPerEpoch = Math.max(Math.floor(X.rows / batchSize), 1);
-    const history: TwoLayerNetHistory = { lossHistory: [], trainAccHistory: [], valAccHistory: [] };
-    let lr = learningRate;
-    const XBatch = new Matrix(batchSize, X.cols); // one minibatch matrix, refilled every step
-    for (let it = 0; it < numIters; it++) {
-      const idx = rng.choice(X.rows, batchSize, { replace: true });
-      X.gatherRows(idx, XBatch);
-      const yBatch = gatherLabels(y, idx);
-      let progress: TwoLayerNetProgress;
-      try {
-        const { loss, grads } = this.loss(XBatch, yBatch, reg);
-        checkDivergence(op, it, loss, { ...grads }, lr, history);
-        history.lossHistory.push(loss);
-        for (const name of PARAM_NAMES) this.params[name].addScaledInPlace(grads[name], -lr);
-        progress = { iteration: it, numIters, loss, learningRate: lr };
-        if ((it + 1) % iterationsPerEpoch === 0) {
-          progress.epoch = (it + 1) / iterationsPerEpoch;
-          progress.trainAcc = accuracy(this.predict(XBatch), yBatch);
-          progress.valAcc = accuracy(this.predict(Xval), yval);
-          history.trainAccHistory.push(progress.trainAcc);
-          history.valAccHistory.push(progress.valAcc);
-          lr *= learningRateDecay;
-        }
-      } catch (e) {
-        // A forward pass refusing a value that training made ±∞. When that is the accuracy
-        // check after this step, the step's loss is already in the history: the next one failed.
-        throw asDivergence(e, op, history.lossHistory.length, lr, history);
-      }
-      if (verbose && it % 100 === 0) {
-        console.log(`iteration ${it} / ${numIters}: loss ${progress.loss}`);
-      }
-      onProgress?.(progress);
-    }
-    return history;
+    const model = {
+      params: this.params,
+      loss: (XBatch: Matrix, yBatch?: Int32Array) =>
+        yBatch === undefined ? this.loss(XBatch) : this.loss(XBatch, yBatch, reg),
+    };
+    // X was checked above: the Solver need not scan it again.
+    const solver = withKnownFinite(
+      X,
+      () =>
+        new Solver(model, { XTrain: X, yTrain: y, XVal: Xval, yVal: yval }, {
+          optimConfig: { learningRate },
+          lrDecay: learningRateDecay,
+          batchSize,
+          numIters,
+          numTrainSamples: "minibatch", // as CS231n's two_layer_net: cheap, and noisy
+          seed,
+          onProgress,
+          verbose,
+          restoreBest: false,
+          name: op,
+        }),
+    );
+    return solver.train();
   }
 
   /**

@@ -32,16 +32,12 @@
  * @module
  */
 import { Matrix, shapeOf } from "../matrix.ts";
-import { type Seed, toRng } from "../random.ts";
-import { checkLabels, gatherLabels } from "../data/labels.ts";
+import type { Seed } from "../random.ts";
+import { checkLabels } from "../data/labels.ts";
 import type { Schedule } from "./schedules.ts";
+import { Solver, type SolverOptions } from "./solver.ts";
 import { DivergenceError } from "./training.ts";
-import {
-  getUpdateRule,
-  type UpdateConfig,
-  type UpdateRule,
-  type UpdateRuleName,
-} from "./update_rules.ts";
+import type { UpdateConfig, UpdateRule, UpdateRuleName } from "./update_rules.ts";
 
 /**
  * A loss with its gradient on a batch: the shape of `svmLossVectorized` and `softmaxLossVectorized`
@@ -205,8 +201,7 @@ export function gradientDescent(
 ): DescentResult {
   const op = "gradientDescent";
   checkInputs(op, lossFn, W0, X, y, options);
-  const lrAt = learningRateAt(op, options);
-  return descend(op, lossFn, W0, options, () => [X, y], (it) => [lrAt(it), 0]);
+  return descend(op, lossFn, W0, X, y, options, { batches: "all", perEpoch: 1 });
 }
 
 /**
@@ -260,49 +255,73 @@ export function minibatchSgd(
   if (!Number.isInteger(perEpoch) || perEpoch < 1) {
     throw new RangeError(`${op}: iterationsPerEpoch must be a positive integer, got ${perEpoch}`);
   }
-  const rng = toRng(seed);
-  const lrAt = learningRateAt(op, options);
-  const batch = (): [Matrix, Int32Array] => {
-    const idx = rng.choice(X.rows, batchSize, { replace });
-    return [X.gatherRows(idx), gatherLabels(y, idx)];
-  };
-  return descend(op, lossFn, W0, options, batch, (it) => {
-    const epoch = Math.floor(it / perEpoch);
-    return [lrAt(epoch), epoch];
-  });
+  const batches = replace ? "withReplacement" : "withoutReplacement";
+  return descend(op, lossFn, W0, X, y, options, { batches, batchSize, seed, perEpoch });
 }
 
-/** The shared loop: evaluate, record, update, report. */
+/**
+ * The loop, as a `Solver` training a one-parameter model whose loss is lossFn at its W: the
+ * Solver draws the batches and applies the rule; this checks what lossFn returns and, with
+ * `stopOnDivergence`, stops with the history as a Float64Array.
+ */
 function descend(
   op: string,
   lossFn: BatchLossFn,
   W0: Matrix,
+  X: Matrix,
+  y: Int32Array,
   options: DescentOptions,
-  batch: (it: number) => [Matrix, Int32Array],
-  rateAt: (it: number) => [learningRate: number, epoch: number],
+  sampling: {
+    batches: SolverOptions["batches"];
+    batchSize?: number;
+    seed?: Seed;
+    perEpoch: number;
+  },
 ): DescentResult {
-  const rule = getUpdateRule(options.update ?? "sgd");
-  const lossHistory = new Float64Array(options.numIters);
-  let W = W0.clone();
-  let config: UpdateConfig = { ...options.updateConfig };
-  for (let it = 0; it < options.numIters; it++) {
-    const [XBatch, yBatch] = batch(it);
-    const { loss, dW } = checkLoss(op, lossFn(W, XBatch, yBatch), W, it);
-    const [learningRate, epoch] = rateAt(it);
-    if (options.stopOnDivergence) {
-      const bad = Number.isFinite(loss) ? dW.data.findIndex((v) => v - v !== 0) : -1;
-      if (!Number.isFinite(loss) || bad >= 0) {
-        const detail = bad >= 0
-          ? `dW[${Math.floor(bad / dW.cols)},${bad % dW.cols}] is ${dW.data[bad]}`
-          : undefined;
-        throw new DivergenceError(op, it, loss, learningRate, lossHistory.slice(0, it), { detail });
+  const lrAt = learningRateAt(op, options);
+  const { perEpoch } = sampling, full = sampling.batches === "all";
+  const epochOf = (it: number) => (full ? 0 : Math.floor(it / perEpoch));
+  const W = W0.clone();
+  const { learningRate: _, ...optimConfig } = options.updateConfig ?? {}; // the schedule sets it
+  const model = {
+    params: { W },
+    loss: (XBatch: Matrix, yBatch?: Int32Array) => {
+      if (yBatch === undefined) throw new Error(`${op}: no scores without labels`); // never asked
+      const it = solver.iteration;
+      const { loss, dW } = checkLoss(op, lossFn(W, XBatch, yBatch), W, it);
+      if (options.stopOnDivergence) {
+        const bad = Number.isFinite(loss) ? dW.data.findIndex((v) => v - v !== 0) : -1;
+        if (!Number.isFinite(loss) || bad >= 0) {
+          const detail = bad >= 0
+            ? `dW[${Math.floor(bad / dW.cols)},${bad % dW.cols}] is ${dW.data[bad]}`
+            : undefined;
+          const history = Float64Array.from(solver.lossHistory);
+          const lr = lrAt(full ? it : epochOf(it));
+          throw new DivergenceError(op, it, loss, lr, history, { detail });
+        }
       }
-    }
-    lossHistory[it] = loss;
-    ({ w: W, config } = rule(W, dW, { ...config, learningRate }));
-    options.onProgress?.({ iteration: it, epoch, loss, learningRate, W });
-  }
-  return { W, lossHistory, config };
+      return { loss, grads: { W: dW } };
+    },
+  };
+  const { onProgress } = options;
+  const solver: Solver<"W"> = new Solver(model, { XTrain: X, yTrain: y }, {
+    updateRule: options.update ?? "sgd",
+    optimConfig,
+    schedule: lrAt,
+    scheduleBy: full ? "iteration" : "epoch",
+    batches: sampling.batches,
+    batchSize: sampling.batchSize,
+    seed: sampling.seed,
+    iterationsPerEpoch: perEpoch,
+    numIters: options.numIters,
+    stopOnDivergence: false, // lossFn's answers are checked above, when asked
+    onProgress: onProgress &&
+      (({ iteration, loss, learningRate }) =>
+        onProgress({ iteration, epoch: epochOf(iteration), loss, learningRate, W: W.clone() })),
+    name: op,
+  });
+  solver.train();
+  return { W, lossHistory: Float64Array.from(solver.lossHistory), config: solver.optimConfigs.W };
 }
 
 /** Step size at t: the schedule's value, or the constant learning rate. */

@@ -25,3 +25,4 @@ export * from "./descent.ts";
 export * from "./training.ts";
 export * from "./random_search.ts";
 export * from "./landscape.ts";
+export * from "./solver.ts";

@@ -254,6 +254,27 @@ export class DivergenceError<H = number[]> extends RangeError {
     this.learningRate = learningRate;
     this.history = history;
   }
+
+  /**
+   * The same error (message, iteration, loss, learning rate, cause) carrying another history,
+   * e.g. a wrapper around the `Solver` handing on only the losses.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { DivergenceError } from "./training.ts";
+   * const e = new DivergenceError("demo", 2, NaN, 1, { lossHistory: [2.3, 1.9] });
+   * const losses = e.withHistory(e.history.lossHistory);
+   * assert.deepEqual(losses.history, [2.3, 1.9]);
+   * assert.equal(losses.message, e.message);
+   * ```
+   */
+  withHistory<H2>(history: H2): DivergenceError<H2> {
+    const { iteration, loss, learningRate, cause } = this;
+    const e = new DivergenceError("", iteration, loss, learningRate, history, { cause });
+    e.message = this.message;
+    return e;
+  }
 }
 
 /** Throws a RangeError naming the first NaN or ±∞ entry of `M`, followed by `advice`. */

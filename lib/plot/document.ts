@@ -33,6 +33,20 @@ import { parseHTML } from "linkedom";
 export type PlotOptions = Plot.PlotOptions;
 
 /**
+ * Anything Plot accepts in `marks`: a mark, a render function, an array of them, or nothing.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as Plot from "@observablehq/plot";
+ * import type { Markish } from "./document.ts";
+ * const marks: Markish[] = [Plot.ruleY([0]), null];
+ * assert.equal(marks.length, 2);
+ * ```
+ */
+export type Markish = Plot.Markish;
+
+/**
  * The `document` type Plot's `document` option takes.
  *
  * @example

@@ -26,6 +26,7 @@
 import * as Plot from "@observablehq/plot";
 import { Matrix } from "../matrix.ts";
 import { type Chart, plot } from "./chart.ts";
+import type { Markish } from "./document.ts";
 
 /**
  * Where to look: the square `domain` × `domain` of the plane, cut into `resolution` × `resolution`
@@ -231,7 +232,7 @@ export interface DecisionRegionsOptions extends Omit<RegionOptions, "panel"> {
   /** Opacity of the regions (default 0.3). */
   opacity?: number;
   /** More marks drawn on top (e.g. a linear classifier's `zeroLines`). */
-  marks?: Plot.Markish[];
+  marks?: Markish[];
 }
 
 /**
