@@ -181,7 +181,7 @@ Deno.test("markers: the real lib/ and notebooks/ round-trip and match the manife
     regions += found.length;
     if (found.length) assert.equal(fillSolutions(stubSource(text, path), text, path), text, path);
   }
-  assert.equal(regions, 15, "15 solution regions in lib/");
+  assert.equal(regions, 17, "17 solution regions in lib/");
   for (const path of await listFiles(join(REPO_ROOT, "notebooks"))) {
     if (!path.endsWith(".ipynb") || path.includes(".ipynb_checkpoints")) continue;
     const nb = await readNotebook(join(REPO_ROOT, "notebooks", path));

@@ -331,6 +331,15 @@ Deno.test("a NaN loss stops the Solver with a DivergenceError carrying the histo
 
 // ---- the wrappers give the numbers they gave before the Solver -----------------------------
 
+/** Same length, and every entry equal to within 1e-12 relative. */
+function assertClose(actual: number[], expected: number[]): void {
+  assert.equal(actual.length, expected.length);
+  actual.forEach((a, i) => {
+    const e = expected[i];
+    assert.ok(Math.abs(a - e) <= 1e-12 * Math.max(1, Math.abs(e)), `entry ${i}: ${a} vs ${e}`);
+  });
+}
+
 const main = JSON.parse(
   await Deno.readTextFile(new URL("./fixtures/solver_wrappers_main.json", import.meta.url)),
 );
@@ -338,7 +347,9 @@ const blobs = makeBlobs({ pointsPerClass: 30, numClasses: 3, std: 0.5, seed: 2 }
 const Xb = blobs.X.appendOnes();
 
 for (const Model of [LinearSVM, Softmax]) {
-  Deno.test(`${Model.name}.train gives main's numbers bit for bit`, () => {
+  // Recorded before the Solver. Since then the losses moved onto the shared scores-level
+  // svmLoss/softmaxLoss + addReg, which sum in another order: the last bit may differ (1e-16).
+  Deno.test(`${Model.name}.train gives main's numbers (to 1e-12)`, () => {
     const model = new Model();
     const history = model.train(Xb, blobs.y, {
       learningRate: 0.1,
@@ -347,8 +358,8 @@ for (const Model of [LinearSVM, Softmax]) {
       batchSize: 16,
       seed: 5,
     });
-    assert.deepEqual(history, main[Model.name].history);
-    assert.deepEqual(Array.from(model.W!.data), main[Model.name].W);
+    assertClose(history, main[Model.name].history);
+    assertClose(Array.from(model.W!.data), main[Model.name].W);
   });
 }
 
