@@ -60,3 +60,4 @@ export * from "./table.ts";
 export * from "./text.ts";
 export * from "./graph.ts";
 export * from "./regions.ts";
+export * from "./templates.ts";
