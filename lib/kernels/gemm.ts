@@ -23,6 +23,9 @@
  *
  * All arrays are row-major `Float64Array`s; `out` is overwritten (not accumulated into).
  *
+ * (`gemm`, `gemmTA` and `gemmTB` repeat the names, shapes and docs of `reference.ts` on purpose:
+ * they are one-line entry points into one `dispatch`, the readable loops stay in `reference.ts`.)
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -8,6 +8,11 @@
  * A zero in A skips its row of B (cheap sparsity, e.g. after a ReLU), so unlike the WebAssembly
  * kernel a 0·∞ term counts as 0 instead of NaN.
  *
+ * (Three loops that look alike, not one loop parameterized by strides, on purpose: each walks its
+ * own operands in memory order (Aᵀ·B goes k-i-j so the rows of A stay contiguous; A·Bᵀ is dot
+ * products of rows with two running sums), which a stride-generic loop would lose on the `ts`
+ * backend, where these are the only kernel.)
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -48,6 +48,35 @@ export function checkLossInputs(op: string, W: Matrix, X: Matrix, y: ArrayLike<n
 }
 
 /**
+ * Checks every argument of a linear loss `f(W, X, y, reg, { delta })` in one call, in this order:
+ * `checkLossInputs` (W, X, y), `checkReg` (reg) and, when a margin is given, `checkDelta` (Δ).
+ * The softmax losses pass no Δ; the hinge losses pass theirs.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Matrix } from "../matrix.ts";
+ * import { checkLinearLoss } from "./checks.ts";
+ * const W = Matrix.zeros(3, 2), X = Matrix.zeros(4, 3), y = [0, 1, 1, 0];
+ * checkLinearLoss("demo", W, X, y, 0.1); // fine, no margin to check
+ * assert.throws(() => checkLinearLoss("demo", W, X, y, -1), /demo: reg must be a finite number ≥ 0/);
+ * assert.throws(() => checkLinearLoss("demo", W, X, y, 0, -1), /demo: delta must be a finite/);
+ * ```
+ */
+export function checkLinearLoss(
+  op: string,
+  W: Matrix,
+  X: Matrix,
+  y: ArrayLike<number>,
+  reg: unknown,
+  delta?: number,
+): void {
+  checkLossInputs(op, W, X, y);
+  checkReg(op, reg);
+  if (delta !== undefined) checkDelta(op, delta);
+}
+
+/**
  * Checks a score matrix (N×C) against its labels: at least one row, N labels, each in 0 … C−1,
  * and no entry NaN or ±∞. `numClasses` defaults to the number of score columns; `name` is how
  * messages call the matrix.

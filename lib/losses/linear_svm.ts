@@ -22,7 +22,7 @@
  * @module
  */
 import { matmul, matmulTA, Matrix } from "../matrix.ts";
-import { checkDelta, checkLossInputs, checkReg } from "./checks.ts";
+import { checkLinearLoss } from "./checks.ts";
 import { addReg, type LossResult, type RegOptions } from "./regularization.ts";
 import { svmLoss } from "./scores.ts";
 
@@ -65,9 +65,7 @@ export function svmLossNaive(
   reg = 0,
   { delta = 1, ...regOptions }: SvmLossOptions = {},
 ): LossResult {
-  checkLossInputs("svmLossNaive", W, X, y);
-  checkReg("svmLossNaive", reg);
-  checkDelta("svmLossNaive", delta);
+  checkLinearLoss("svmLossNaive", W, X, y, reg, delta);
   // BEGIN SOLUTION
   const [N, D] = X.shape;
   const C = W.cols;
@@ -117,9 +115,7 @@ export function svmLossVectorized(
   reg = 0,
   { delta = 1, ...regOptions }: SvmLossOptions = {},
 ): LossResult {
-  checkLossInputs("svmLossVectorized", W, X, y);
-  checkReg("svmLossVectorized", reg);
-  checkDelta("svmLossVectorized", delta);
+  checkLinearLoss("svmLossVectorized", W, X, y, reg, delta);
   // BEGIN SOLUTION
   const scores = matmul(X, W); // N×C
   const { loss, dx: dScores } = svmLoss(scores, y, { delta });

@@ -22,7 +22,7 @@
  * @module
  */
 import { matmul, matmulTA, Matrix } from "../matrix.ts";
-import { checkLossInputs, checkReg } from "./checks.ts";
+import { checkLinearLoss } from "./checks.ts";
 import { addReg, type LossResult, type RegOptions } from "./regularization.ts";
 import { softmaxLoss } from "./scores.ts";
 
@@ -49,8 +49,7 @@ export function softmaxLossNaive(
   reg = 0,
   regOptions: RegOptions = {},
 ): LossResult {
-  checkLossInputs("softmaxLossNaive", W, X, y);
-  checkReg("softmaxLossNaive", reg);
+  checkLinearLoss("softmaxLossNaive", W, X, y, reg);
   // BEGIN SOLUTION
   const [N, D] = X.shape;
   const C = W.cols;
@@ -97,8 +96,7 @@ export function softmaxLossVectorized(
   reg = 0,
   regOptions: RegOptions = {},
 ): LossResult {
-  checkLossInputs("softmaxLossVectorized", W, X, y);
-  checkReg("softmaxLossVectorized", reg);
+  checkLinearLoss("softmaxLossVectorized", W, X, y, reg);
   // BEGIN SOLUTION
   const scores = matmul(X, W); // N×C
   const { loss, dx: dScores } = softmaxLoss(scores, y);

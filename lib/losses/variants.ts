@@ -31,7 +31,7 @@
  * @module
  */
 import { matmul, matmulTA, Matrix } from "../matrix.ts";
-import { checkDelta, checkLossInputs, checkReg, checkScores } from "./checks.ts";
+import { checkDelta, checkLinearLoss, checkScores } from "./checks.ts";
 import { addReg, type LossResult } from "./regularization.ts";
 import type { SvmLossOptions } from "./linear_svm.ts";
 
@@ -186,9 +186,7 @@ function linearLoss(
   reg: number,
   { delta = 1, ...regOptions }: SvmLossOptions,
 ): LossResult {
-  checkLossInputs(op, W, X, y);
-  checkReg(op, reg);
-  checkDelta(op, delta);
+  checkLinearLoss(op, W, X, y, reg, delta);
   const N = X.rows;
   const { losses, dScores } = scoreLoss(matmul(X, W), y, delta);
   const dW = matmulTA(X, dScores).scaleInPlace(1 / N);

@@ -74,8 +74,7 @@ export function sgd(
   dw: Matrix,
   config: SgdConfig = {},
 ): UpdateResult<Required<SgdConfig>> {
-  const learningRate = hyper("sgd", config, "learningRate", 1e-2, 0, Infinity);
-  checkPair("sgd", w, dw);
+  const { learningRate } = prelude("sgd", w, dw, config);
   return { w: w.sub(dw.mul(learningRate)), config: { ...config, learningRate } };
 }
 
@@ -99,9 +98,7 @@ export function sgdMomentum(
   dw: Matrix,
   config: MomentumConfig = {},
 ): UpdateResult<Required<MomentumConfig>> {
-  const learningRate = hyper("sgdMomentum", config, "learningRate", 1e-2, 0, Infinity);
-  const momentum = hyper("sgdMomentum", config, "momentum", 0.9, 0, 1);
-  checkPair("sgdMomentum", w, dw);
+  const { learningRate, momentum } = prelude("sgdMomentum", w, dw, config);
   // BEGIN SOLUTION
   const vPrev = state("sgdMomentum", config, "velocity", w);
   const v = vPrev.mul(momentum).sub(dw.mul(learningRate));
@@ -128,9 +125,7 @@ export function nesterov(
   dw: Matrix,
   config: MomentumConfig = {},
 ): UpdateResult<Required<MomentumConfig>> {
-  const learningRate = hyper("nesterov", config, "learningRate", 1e-2, 0, Infinity);
-  const momentum = hyper("nesterov", config, "momentum", 0.9, 0, 1);
-  checkPair("nesterov", w, dw);
+  const { learningRate, momentum } = prelude("nesterov", w, dw, config);
   const vPrev = state("nesterov", config, "velocity", w);
   const v = vPrev.mul(momentum).sub(dw.mul(learningRate));
   const next = w.sub(vPrev.mul(momentum)).add(v.mul(1 + momentum));
@@ -159,9 +154,7 @@ export function adagrad(
   dw: Matrix,
   config: AdagradConfig = {},
 ): UpdateResult<Required<AdagradConfig>> {
-  const learningRate = hyper("adagrad", config, "learningRate", 1e-2, 0, Infinity);
-  const epsilon = hyper("adagrad", config, "epsilon", 1e-8, 0, Infinity);
-  checkPair("adagrad", w, dw);
+  const { learningRate, epsilon } = prelude("adagrad", w, dw, config);
   const cache = state("adagrad", config, "cache", w).add(dw.pow(2));
   const next = w.sub(dw.mul(learningRate).div(cache.sqrt().add(epsilon)));
   return { w: next, config: { ...config, learningRate, epsilon, cache } };
@@ -186,10 +179,7 @@ export function rmsprop(
   dw: Matrix,
   config: RmspropConfig = {},
 ): UpdateResult<Required<RmspropConfig>> {
-  const learningRate = hyper("rmsprop", config, "learningRate", 1e-2, 0, Infinity);
-  const decayRate = hyper("rmsprop", config, "decayRate", 0.99, 0, 1);
-  const epsilon = hyper("rmsprop", config, "epsilon", 1e-8, 0, Infinity);
-  checkPair("rmsprop", w, dw);
+  const { learningRate, decayRate, epsilon } = prelude("rmsprop", w, dw, config);
   // BEGIN SOLUTION
   const cache = state("rmsprop", config, "cache", w).mul(decayRate).add(
     dw.pow(2).mul(1 - decayRate),
@@ -222,15 +212,11 @@ export function adam(
   dw: Matrix,
   config: AdamConfig = {},
 ): UpdateResult<Required<AdamConfig>> {
-  const learningRate = hyper("adam", config, "learningRate", 1e-3, 0, Infinity);
-  const beta1 = hyper("adam", config, "beta1", 0.9, 0, 1);
-  const beta2 = hyper("adam", config, "beta2", 0.999, 0, 1);
-  const epsilon = hyper("adam", config, "epsilon", 1e-8, 0, Infinity);
+  const { learningRate, beta1, beta2, epsilon } = prelude("adam", w, dw, config);
   const t0 = config.t ?? 0;
   if (!Number.isInteger(t0) || t0 < 0) {
     throw new RangeError(`adam: config.t must be a non-negative integer, got ${t0}`);
   }
-  checkPair("adam", w, dw);
   // BEGIN SOLUTION
   const t = t0 + 1;
   const m = state("adam", config, "m", w).mul(beta1).add(dw.mul(1 - beta1));
@@ -298,19 +284,59 @@ export function getUpdateRule(rule: UpdateRule | UpdateRuleName): UpdateRule {
 
 // ---- validation ---------------------------------------------------------------------------
 
-/** Reads a hyperparameter with its default and checks lo ≤ value (< hi when hi is 1). */
-function hyper<C extends object>(
+/** A hyperparameter's default and range: the value must be ≥ lo, and < hi when hi is finite. */
+type Hyper = readonly [fallback: number, lo: number, hi: number];
+
+const LEARNING_RATE: Hyper = [1e-2, 0, Infinity];
+const MOMENTUM: Hyper = [0.9, 0, 1];
+const EPSILON: Hyper = [1e-8, 0, Infinity];
+
+/** Each rule's hyperparameters, in the order they are read and checked (defaults of `optim.py`). */
+const HYPERS = {
+  sgd: { learningRate: LEARNING_RATE },
+  sgdMomentum: { learningRate: LEARNING_RATE, momentum: MOMENTUM },
+  nesterov: { learningRate: LEARNING_RATE, momentum: MOMENTUM },
+  adagrad: { learningRate: LEARNING_RATE, epsilon: EPSILON },
+  rmsprop: { learningRate: LEARNING_RATE, decayRate: [0.99, 0, 1], epsilon: EPSILON },
+  adam: {
+    learningRate: [1e-3, 0, Infinity],
+    beta1: [0.9, 0, 1],
+    beta2: [0.999, 0, 1],
+    epsilon: EPSILON,
+  },
+} as const satisfies Record<UpdateRuleName, Record<string, Hyper>>;
+
+/**
+ * Every rule's preamble: checks that config is an object, reads each of the rule's
+ * hyperparameters from it (or its default) and checks its range, then checks w against dw.
+ */
+function prelude<R extends UpdateRuleName>(
+  rule: R,
+  w: Matrix,
+  dw: Matrix,
+  config: object,
+): Record<keyof (typeof HYPERS)[R], number> {
+  if (config === null || typeof config !== "object") {
+    throw new TypeError(`${rule}: config must be an object, got ${config}`);
+  }
+  const values: Record<string, number> = {};
+  for (const [key, [fallback, lo, hi]] of Object.entries(HYPERS[rule] as Record<string, Hyper>)) {
+    values[key] = hyper(rule, config as Record<string, unknown>, key, fallback, lo, hi);
+  }
+  checkPair(rule, w, dw);
+  return values as Record<keyof (typeof HYPERS)[R], number>;
+}
+
+/** Reads a hyperparameter with its default and checks lo ≤ value (< hi when hi is finite). */
+function hyper(
   op: string,
-  config: C,
-  key: keyof C & string,
+  config: Record<string, unknown>,
+  key: string,
   fallback: number,
   lo: number,
   hi: number,
 ): number {
-  if (config === null || typeof config !== "object") {
-    throw new TypeError(`${op}: config must be an object, got ${config}`);
-  }
-  const value = (config[key] as number | undefined) ?? fallback;
+  const value = config[key] ?? fallback;
   const ok = typeof value === "number" && Number.isFinite(value) && value >= lo &&
     (hi === Infinity || value < hi);
   if (!ok) {
