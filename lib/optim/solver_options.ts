@@ -48,7 +48,7 @@ export interface SolverLoss<K extends string = string> {
  * ```ts
  * import assert from "node:assert/strict";
  * import { Matrix, matmul, matmulTA } from "../matrix.ts";
- * import { softmaxLoss } from "../nn/layers.ts";
+ * import { softmaxLoss } from "../losses/scores.ts";
  * import type { SolverModel } from "./solver_options.ts";
  * const W = Matrix.zeros(2, 3); // a linear softmax classifier, scores = X·W
  * const model: SolverModel<"W"> = {
