@@ -1,3 +1,8 @@
+/**
+ * lib/features: image gradients, HOG, hue histograms and extractFeatures — known answers, an
+ * independent HOG, invariances, shapes and errors. One file for the module's four parts, which
+ * share the helpers below (a little over 400 lines).
+ */
 import assert from "node:assert/strict";
 import { Matrix } from "../lib/matrix.ts";
 import { Rng } from "../lib/random.ts";
