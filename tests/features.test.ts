@@ -1,3 +1,8 @@
+/**
+ * lib/features: image gradients, HOG, hue histograms and extractFeatures — known answers, an
+ * independent HOG, invariances, shapes and errors. One file for the module's four parts, which
+ * share the helpers below (a little over 400 lines).
+ */
 import assert from "node:assert/strict";
 import { Matrix } from "../lib/matrix.ts";
 import { Rng } from "../lib/random.ts";
@@ -96,6 +101,9 @@ Deno.test("imageGradients: a side of length 1 has zero derivative along it", () 
   const { gx, gy } = imageGradients(Matrix.fromArray([[1, 3, 7]]));
   assert.deepEqual(gx.toArray(), [[2, 3, 4]]);
   assert.deepEqual(gy.toArray(), [[0, 0, 0]]);
+  const column = imageGradients(Matrix.fromArray([[1], [3], [7]]));
+  assert.deepEqual(column.gx.toArray(), [[0], [0], [0]]);
+  assert.deepEqual(column.gy.toArray(), [[2], [3], [4]]);
 });
 
 // ---- HOG: known answers -------------------------------------------------------------------------
@@ -270,6 +278,10 @@ Deno.test("rgbToHsv: the hues of the colour wheel, saturation and value", () => 
     [0, 1 / 6, 2 / 6, 3 / 6, 4 / 6, 5 / 6],
   );
   close([hue(1, 0, 0.5)], [1 - 1 / 12]); // red towards magenta wraps around to 11/12
+  // a hue a hair below 0 wraps to 1 − 1.7e-18, which rounds to 1: it must come back as 0, not 1
+  assert.equal(hue(1, 0, 1e-17), 0);
+  const almostRed = rgbImage(1, 1, [[1, 0, 1e-17]]);
+  assert.deepEqual(Array.from(colorHistogramHsv(almostRed, { bins: 4 })), [1, 0, 0, 0]);
   close(rgbToHsv(200, 100, 100), [0, 0.5, 200]);
   assert.deepEqual(rgbToHsv(0, 0, 0), [0, 0, 0]);
   assert.deepEqual(rgbToHsv(7, 7, 7), [0, 0, 7]);

@@ -84,8 +84,7 @@ export function colorHistogramHsv(
   const im = toImage("colorHistogramHsv", image);
   if (im.channels !== 3) {
     throw new RangeError(
-      `colorHistogramHsv: needs an RGB image (3 channels), got ${im.channels} channel` +
-        (im.channels === 1 ? " (a grey image has no hue)" : "s"),
+      "colorHistogramHsv: needs an RGB image (3 channels), got 1 channel (a grey image has no hue)",
     );
   }
   if (!Number.isInteger(bins) || bins < 1) {

@@ -49,8 +49,8 @@ export interface HogOptions {
  * import assert from "node:assert/strict";
  * import { Matrix } from "../matrix.ts";
  * import { imageGradients } from "./hog.ts";
- * const { magnitude, orientation } = imageGradients(Matrix.fromArray([[0, 0], [3, 4]]));
- * assert.deepEqual(magnitude.toArray(), [[3, 4], [3, 4]]);
+ * const { magnitude, orientation } = imageGradients(Matrix.fromArray([[0, 0], [3, 3]]));
+ * assert.deepEqual(magnitude.toArray(), [[3, 3], [3, 3]]);
  * assert.deepEqual(orientation.toArray(), [[90, 90], [90, 90]]); // it gets brighter downwards
  * ```
  */
