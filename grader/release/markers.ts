@@ -347,7 +347,8 @@ export function stubNotebook(nb: Notebook, path: string): Notebook {
 }
 
 /**
- * `fillSolutions` cell by cell: the notebook `stubbed` with the solutions of `original` put back.
+ * `fillSolutions` cell by cell: the notebook `stubbed` with the solutions of `original` put back,
+ * and the reference answers of its inline questions (cells tagged `answer`).
  *
  * @example
  * ```ts
@@ -369,6 +370,10 @@ export function fillNotebook(stubbed: Notebook, original: Notebook, path: string
   return {
     ...stubbed,
     cells: stubbed.cells.map((cell, i) => {
+      // An inline question's answer cell (blanked in the student edition) gets its reference back.
+      if (cell.metadata?.tags?.includes("answer")) {
+        return { ...cell, source: toLines(sourceOf(original.cells[i])) };
+      }
       if (cell.cell_type !== "code") return cell;
       const where = `${path} cell ${i}`;
       const filled = fillSolutions(
