@@ -108,6 +108,11 @@ export interface MemoryGroup {
   procs: string;
   /** True if the kernel's OOM killer acted in this group. */
   oomKilled(): boolean;
+  /**
+   * True if the group ever reached its memory limit (the kernel then reclaims, slowly, before it
+   * kills: a process can run out of time while it is being squeezed out of memory).
+   */
+  hitLimit(): boolean;
   /** Removes the group (after the process ended). */
   remove(): void;
 }
@@ -156,6 +161,14 @@ export function memoryGroup(mib: number): MemoryGroup | null {
           `${group}/${v === 1 ? "memory.oom_control" : "memory.events"}`,
         );
         return /oom_kill [1-9]/.test(text);
+      } catch {
+        return false;
+      }
+    },
+    hitLimit() {
+      try {
+        if (v === 1) return Number(Deno.readTextFileSync(`${group}/memory.failcnt`)) > 0;
+        return /^max [1-9]/m.test(Deno.readTextFileSync(`${group}/memory.events`));
       } catch {
         return false;
       }

@@ -317,7 +317,10 @@ export class SandboxProcess {
     const status = await this.#child.status;
     clearInterval(timer);
     await Promise.all([stdout, stderr]);
-    const oom = this.#group?.oomKilled() ?? false;
+    // Killed by the OOM killer, or stopped by the clock while the kernel was still reclaiming at
+    // the memory limit (cgroup v1 takes seconds before it kills): the memory limit is the cause.
+    const oom = (this.#group?.oomKilled() ?? false) ||
+      ((this.#stopped === "wall" || this.#stopped === null) && (this.#group?.hitLimit() ?? false));
     this.#group?.remove();
     this.#ended = this.#why(status, oom);
     this.#writer.close().catch(() => {});
@@ -328,7 +331,7 @@ export class SandboxProcess {
 
   #why(status: Deno.CommandStatus, oom: boolean): SandboxError {
     const tail = this.#stderr.trim().split("\n").slice(-12).join("\n");
-    let limit: LimitKind | null = this.#stopped;
+    let limit: LimitKind | null = this.#stopped === "wall" && oom ? "memory" : this.#stopped;
     if (!limit && oom) limit = "memory";
     if (!limit && status.signal === "SIGXCPU") limit = "cpu";
     if (!limit && /out of memory|heap limit|Array buffer allocation failed/i.test(tail)) {
