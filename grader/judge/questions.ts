@@ -23,7 +23,7 @@
  * ```
  * @module
  */
-import type { Cell, Notebook } from "../../tools/notebook_checks.ts";
+import { type Cell, type Notebook, sourceOf } from "../../tools/notebook_checks.ts";
 
 /** The tag of a question cell. */
 export const QUESTION_TAG = "question";
@@ -98,15 +98,15 @@ export function findQuestions(nb: Notebook, path: string): InlineQuestion[] {
     if (typeof points !== "number" || !(points > 0) || !Number.isFinite(points)) {
       throw new RangeError(`${where}: points must be a number > 0, got ${JSON.stringify(points)}`);
     }
-    const answer = textOf(next).replace(/^\s*\*\*Your answer:\*\*\s*/, "").trim();
+    const answer = sourceOf(next).replace(/^\s*\*\*Your answer:\*\*\s*/, "").trim();
     out.push({
       number: out.length + 1,
       cell: i,
       answerCell: i + 1,
       points,
-      prompt: textOf(cell).trim(),
+      prompt: sourceOf(cell).trim(),
       answer,
-      answered: answer !== "" && textOf(next).trim() !== ANSWER_PLACEHOLDER,
+      answered: answer !== "" && sourceOf(next).trim() !== ANSWER_PLACEHOLDER,
     });
   });
   return out;
@@ -210,8 +210,4 @@ export function answersMarkdown(
 function hasTag(cell: Cell | undefined, tag: string): boolean {
   const tags = cell?.metadata?.tags;
   return Array.isArray(tags) && tags.includes(tag);
-}
-
-function textOf(cell: Cell): string {
-  return Array.isArray(cell.source) ? cell.source.join("") : String(cell.source ?? "");
 }

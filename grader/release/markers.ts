@@ -25,6 +25,7 @@
  * @module
  */
 import { type Cell, type Notebook, sourceOf } from "../../tools/notebooks.ts";
+import { ANSWER_TAG } from "../judge/questions.ts";
 
 export type { Cell, Notebook };
 
@@ -371,7 +372,7 @@ export function fillNotebook(stubbed: Notebook, original: Notebook, path: string
     ...stubbed,
     cells: stubbed.cells.map((cell, i) => {
       // An inline question's answer cell (blanked in the student edition) gets its reference back.
-      if (cell.metadata?.tags?.includes("answer")) {
+      if (cell.metadata?.tags?.includes(ANSWER_TAG)) {
         return { ...cell, source: toLines(sourceOf(original.cells[i])) };
       }
       if (cell.cell_type !== "code") return cell;
