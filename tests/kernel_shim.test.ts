@@ -51,7 +51,11 @@ async function socket(port: number, type: "DEALER" | "SUB") {
   };
 }
 
-async function startKernel() {
+/**
+ * Starts the relay in front of a kernel. `wrap` goes before the kernel's own command line (e.g. a
+ * wrapper that fails on the first start).
+ */
+async function startKernel(wrap: string[] = []) {
   const ports: number[] = [];
   for (let i = 0; i < 5; i++) {
     const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -77,7 +81,7 @@ async function startKernel() {
   );
   const deno = Deno.execPath();
   const child = new Deno.Command(deno, {
-    args: ["run", "-A", "--no-config", SHIM, deno, "jupyter", "--kernel", "--conn", file],
+    args: ["run", "-A", "--no-config", SHIM, ...wrap, deno, "jupyter", "--kernel", "--conn", file],
     env: { NO_COLOR: "1" },
     stdout: "null",
     stderr: "null",
@@ -201,6 +205,42 @@ Deno.test("kernel shim: stop_on_error false runs the later cells", async () => {
     );
   } finally {
     await kernel.close();
+  }
+});
+
+/**
+ * A kernel command that dies on its first start (as `deno jupyter --kernel` does when another
+ * process took one of its ports between the relay choosing them and the kernel binding them) and
+ * runs the real kernel on the next.
+ */
+const FLAKY_KERNEL = `
+const [marker, ...kernel] = Deno.args;
+try {
+  await Deno.stat(marker);
+} catch {
+  await Deno.writeTextFile(marker, "failed once");
+  Deno.exit(1);
+}
+const child = new Deno.Command(kernel[0], { args: kernel.slice(1) }).spawn();
+Deno.addSignalListener("SIGTERM", () => child.kill("SIGTERM"));
+Deno.exit((await child.status).code);
+`;
+
+Deno.test("kernel shim: a kernel that dies on start is started again on fresh ports", async () => {
+  const dir = await Deno.makeTempDir();
+  const flaky = `${dir}/flaky_kernel.ts`;
+  const marker = `${dir}/started-once`;
+  await Deno.writeTextFile(flaky, FLAKY_KERNEL);
+  const kernel = await startKernel([Deno.execPath(), "run", "-A", "--no-config", flaky, marker]);
+  try {
+    const ids = [await kernel.execute("console.log(6 * 7)")];
+    const { replies, iopub } = await collect(kernel, ids);
+    assert.equal(replies.get(ids[0])?.status, "ok");
+    assert.deepEqual(iopub.filter((m) => m.type === "stream").map((m) => m.content.text), ["42\n"]);
+    assert.equal(await Deno.readTextFile(marker), "failed once", "the first start did fail");
+  } finally {
+    await kernel.close();
+    await Deno.remove(dir, { recursive: true });
   }
 });
 

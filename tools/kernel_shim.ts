@@ -140,15 +140,23 @@ async function readConnection(file: string): Promise<ConnectionInfo> {
   return info;
 }
 
-async function freePorts(n: number): Promise<number[]> {
+/**
+ * `n` local ports free right now. The caller holds its own listeners (the frontend's ports), so
+ * the system cannot hand one of those out here; another process may still take one before the
+ * kernel binds it, which is why the kernel is restarted on fresh ports if it dies on start.
+ */
+function freePorts(n: number): number[] {
   const listeners = Array.from(
     { length: n },
     () => Deno.listen({ hostname: "127.0.0.1", port: 0 }),
   );
   const ports = listeners.map((l) => (l.addr as Deno.NetAddr).port);
   for (const l of listeners) l.close();
-  return await Promise.resolve(ports);
+  return ports;
 }
+
+/** How many times the kernel is started on fresh ports when it dies before anyone reached it. */
+const START_ATTEMPTS = 3;
 
 function concat(chunks: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
@@ -242,9 +250,10 @@ export async function runShim(argv: readonly string[]): Promise<number> {
     );
   }
   const outer = await readConnection(outerFile);
-  const innerPorts = await freePorts(CHANNELS.length);
+  // The frontend's ports first: while the relay holds them, no inner port can be one of them.
+  const hostname = outer.ip === "*" ? "0.0.0.0" : outer.ip;
+  const listeners = CHANNELS.map((c) => Deno.listen({ hostname, port: outer[`${c}_port`] }));
   const inner: ConnectionInfo = { ...outer, ip: "127.0.0.1" };
-  CHANNELS.forEach((c, i) => (inner[`${c}_port`] = innerPorts[i]));
   let innerFile: string;
   try {
     innerFile = await Deno.makeTempFile({
@@ -255,14 +264,27 @@ export async function runShim(argv: readonly string[]): Promise<number> {
   } catch {
     innerFile = await Deno.makeTempFile({ prefix: "cs231n-inner-", suffix: ".json" });
   }
-  await Deno.writeTextFile(innerFile, JSON.stringify(inner));
-
-  const hostname = outer.ip === "*" ? "0.0.0.0" : outer.ip;
-  const listeners = CHANNELS.map((c) => Deno.listen({ hostname, port: outer[`${c}_port`] }));
   const [cmd, ...args] = innerCommand(argv, innerFile);
-  const child = new Deno.Command(cmd, { args, stdin: "null" }).spawn();
+  let child!: Deno.ChildProcess;
+  const startKernel = async () => {
+    const ports = freePorts(CHANNELS.length);
+    CHANNELS.forEach((c, i) => (inner[`${c}_port`] = ports[i]));
+    await Deno.writeTextFile(innerFile, JSON.stringify(inner));
+    child = new Deno.Command(cmd, { args, stdin: "null" }).spawn();
+  };
+  await startKernel();
+  // A kernel that dies before any channel reached it (e.g. a port taken by another process between
+  // freePorts and its bind) is started again on fresh ports; after that, its exit ends the relay.
+  let reached = false;
   let exited = false;
-  const status = child.status.finally(() => (exited = true));
+  const status = (async () => {
+    for (let attempt = 1;; attempt++) {
+      const s = await child.status;
+      if (reached || s.success || attempt >= START_ATTEMPTS) return s;
+      console.error(`kernel_shim: the kernel exited (code ${s.code}) on start; restarting it`);
+      await startKernel();
+    }
+  })().finally(() => (exited = true));
   const relaySignal = (signal: Deno.Signal) => () => {
     try {
       child.kill(signal);
@@ -274,10 +296,11 @@ export async function runShim(argv: readonly string[]): Promise<number> {
   }
 
   const upstream = async (channel: Channel): Promise<Deno.Conn> => {
-    const port = inner[`${channel}_port`];
     for (let waited = 0;; waited += 20) {
       try {
-        return await Deno.connect({ hostname: "127.0.0.1", port });
+        const conn = await Deno.connect({ hostname: "127.0.0.1", port: inner[`${channel}_port`] });
+        reached = true;
+        return conn;
       } catch (e) {
         if (exited || waited > 120_000) throw e;
         await new Promise((r) => setTimeout(r, 20));
