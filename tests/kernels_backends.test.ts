@@ -235,3 +235,78 @@ Deno.test("environment: CS231N_BACKEND picks the backend, BLAS_LIB the library",
     assert.equal(chosen.forced, "blas");
   }
 });
+
+/**
+ * A 64-bit-integer OpenBLAS (scipy-openblas, inside numpy's wheels: `scipy_cblas_dgemm64_`), here
+ * a stand-in compiled from tests/fixtures/ilp64_cblas.c, chosen with configureKernels({
+ * blasLibrary }) in a fresh process: products go through it and equal the reference.
+ */
+const ILP64_SCRIPT = `
+import { configureKernels, gemm, gemmTA, gemmTB, kernelInfo } from "${
+  new URL("../lib/kernels/gemm.ts", import.meta.url).href
+}";
+import { gemmReference, gemmTAReference, gemmTBReference } from "${
+  new URL("../lib/kernels/reference.ts", import.meta.url).href
+}";
+import { openBlas } from "${new URL("../lib/kernels/blas.ts", import.meta.url).href}";
+const library = Deno.args[0];
+const result = {};
+try {
+  configureKernels({ blasLibrary: "/no/such/libscipy_openblas64_.so" });
+} catch (e) {
+  result.bad = e.message;
+}
+const info = configureKernels({ blasLibrary: library, backend: "blas" });
+result.library = info.blasLibrary;
+result.vendor = info.blasVendor;
+let worst = 0;
+for (const [m, k, n] of [[2, 3, 4], [7, 1, 5], [30, 17, 11]]) {
+  const a = Float64Array.from({ length: m * k }, (_, i) => Math.sin(i + 1));
+  const b = Float64Array.from({ length: k * n }, (_, i) => Math.cos(i + 2));
+  for (const [fast, ref] of [[gemm, gemmReference], [gemmTA, gemmTAReference], [gemmTB, gemmTBReference]]) {
+    const x = new Float64Array(m * n).fill(NaN), y = new Float64Array(m * n);
+    fast(a, b, x, m, k, n);
+    ref(a, b, y, m, k, n);
+    for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i] - y[i]));
+  }
+}
+result.worst = worst;
+const counter = Deno.dlopen(library, { ilp64_calls: { parameters: [], result: "i64" } });
+result.calls = Number(counter.symbols.ilp64_calls());
+result.fitsHuge = openBlas(library).fits(2 ** 31, 1, 1);
+console.log(JSON.stringify(result));`;
+
+Deno.test("a 64-bit-integer OpenBLAS (numpy's scipy-openblas naming) through blasLibrary", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const lib = `${dir}/libscipy_openblas64_test.so`;
+    const source = new URL("./fixtures/ilp64_cblas.c", import.meta.url).pathname;
+    let cc: Deno.CommandOutput;
+    try {
+      cc = await new Deno.Command("cc", { args: ["-shared", "-fPIC", "-O1", "-o", lib, source] })
+        .output();
+    } catch (e) {
+      throw new Error(`a C compiler (cc) is needed to build the ILP64 stand-in: ${e}`);
+    }
+    assert.equal(cc.code, 0, new TextDecoder().decode(cc.stderr));
+    const script = `${dir}/ilp64.ts`;
+    await Deno.writeTextFile(script, ILP64_SCRIPT);
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-ffi", "--allow-read", "--no-config", script, lib],
+      env: { NO_COLOR: "1" },
+    }).output();
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    const r = JSON.parse(new TextDecoder().decode(out.stdout));
+    assert.match(
+      r.bad,
+      /^configureKernels: blasLibrary \/no\/such\/libscipy_openblas64_\.so cannot/,
+    );
+    assert.equal(r.library, lib);
+    assert.equal(r.vendor, "OpenBLAS (test stand-in) USE64BITINT");
+    assert.ok(r.worst <= 1e-12, `worst difference ${r.worst}`);
+    assert.equal(r.calls, 9, "every product went through the stand-in's scipy_cblas_dgemm64_");
+    assert.equal(r.fitsHuge, true, "64-bit sizes: no 2³¹ limit");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -39,7 +39,7 @@ import {
   kernelInfo,
   shutdownKernels,
 } from "../lib/kernels/gemm.ts";
-import { findBlas } from "../lib/kernels/blas.ts";
+import { type Blas, findBlas, openBlas } from "../lib/kernels/blas.ts";
 import { matmul, Matrix } from "../lib/matrix.ts";
 import {
   benchCases,
@@ -153,6 +153,27 @@ async function thresholds(budget: number, hasBlas: boolean): Promise<ThresholdRo
   return rows;
 }
 
+/**
+ * The BLAS file numpy runs on, when it is another library than ours and opens as a CBLAS (e.g.
+ * the scipy-openblas inside numpy's wheels, 64-bit integers): the "numpy's blas" rows run this
+ * library's code on numpy's own BLAS, so what remains of a gap is ours, not the BLAS version's.
+ */
+function numpyBlasLibrary(np: NumpyRun | null, ours: Blas | null): string | null {
+  const path = np?.blas.split(": ")[0] ?? "";
+  if (!path.startsWith("/") || path === ours?.library) return null;
+  if (!numpyBlasSeen.has(path)) {
+    try {
+      const theirs = openBlas(path);
+      numpyBlasSeen.set(path, theirs.vendor === ours?.vendor ? null : path);
+      theirs.close();
+    } catch {
+      numpyBlasSeen.set(path, null);
+    }
+  }
+  return numpyBlasSeen.get(path)!;
+}
+const numpyBlasSeen = new Map<string, string | null>();
+
 function arg(name: string): string | undefined {
   const i = Deno.args.indexOf(name);
   return i >= 0 ? Deno.args[i + 1] : undefined;
@@ -222,9 +243,15 @@ if (import.meta.main) {
       const npRun = usePython ? await runNumpy([c], c.threads, budget, TRAIN_ITERS, python) : null;
       np ??= npRun;
       const npRow = npRun ? keep(c, "numpy", c.threads, npRun.times[0]) : null;
-      for (const backend of backends) {
+      const sameBlas = numpyBlasLibrary(npRun, blasFound);
+      for (const backend of [...backends, ...(sameBlas ? ["numpy's blas" as const] : [])]) {
         if (backend === "ts" && caseFlops(c) * caseIterations(c) > 1e9) continue;
-        await initKernels({ backend, threads: c.threads });
+        if (backend === "numpy's blas") {
+          await initKernels({ backend: "blas", blasLibrary: sameBlas!, threads: c.threads });
+        } else {
+          if (backend === "blas") configureKernels({ blasLibrary: blasFound!.library });
+          await initKernels({ backend, threads: c.threads });
+        }
         // let the previous backend's threads (OpenBLAS's, the WebAssembly pool) stop spinning
         await new Promise((resolve) => setTimeout(resolve, 250));
         const times = perIteration(c, timeIt(ourCase(c), budget));
@@ -254,7 +281,7 @@ if (import.meta.main) {
     }
   }
   await shutdownKernels();
-  configureKernels({ backend: "auto" });
+  configureKernels({ backend: "auto", ...(blasFound ? { blasLibrary: blasFound.library } : {}) });
   const results = [...best.values()];
   console.log(
     np

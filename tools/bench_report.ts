@@ -31,7 +31,8 @@ export interface Result {
   /** The case, e.g. "A·B 1024×1024·1024×1024". */
   label: string;
   /**
-   * Who computed it: "numpy", "this library (blas)", "this library (wasm)", "this library (ts)",
+   * Who computed it: "numpy", "this library (blas)", "this library (numpy's blas)",
+   * "this library (wasm)", "this library (ts)",
    * "ml-matrix" or "tfjs-core cpu (float32)".
    */
   impl: string;
@@ -117,6 +118,7 @@ export function renderChart(results: Result[]): string {
 const IMPLS = [
   "numpy",
   "this library (blas)",
+  "this library (numpy's blas)",
   "this library (wasm)",
   "this library (ts)",
   "ml-matrix",
@@ -145,7 +147,7 @@ const IMPLS = [
  */
 export function markdownTable(results: Result[], machine = ""): string {
   const impls = IMPLS.filter((impl) => results.some((r) => r.impl === impl));
-  const short = (impl: string) => impl.replace(/^this library \((\w+)\)$/, "$1");
+  const short = (impl: string) => impl.replace(/^this library \((.+)\)$/, "$1");
   const header = ["case", "threads", ...impls.map(short)];
   const rows: string[][] = [];
   const keys = [...new Set(results.map((r) => `${r.label}\u0000${r.threads}`))];

@@ -57,6 +57,37 @@ const SYMBOLS = {
 
 type BlasLib = Deno.DynamicLibrary<typeof SYMBOLS>;
 
+/**
+ * OpenBLAS built with 64-bit integers names its symbols differently: `cblas_dgemm64_` (e.g.
+ * Debian's libopenblas64) or `scipy_cblas_dgemm64_` (scipy-openblas, the OpenBLAS inside numpy's
+ * wheels). Sizes are then 64-bit. Same keys as SYMBOLS, so a Blas calls either the same way.
+ */
+const ILP64_NAMINGS = [{ prefix: "", suffix: "64_" }, { prefix: "scipy_", suffix: "64_" }];
+
+function ilp64Symbols(prefix: string, suffix: string): typeof SYMBOLS {
+  // order and the two transposes stay C enums (32-bit); m, n, k and the leading dimensions widen
+  const int = (t: string, i: number) => (t === "i32" && i >= 3 ? "i64" : t);
+  return {
+    cblas_dgemm: {
+      name: `${prefix}cblas_dgemm${suffix}`,
+      parameters: SYMBOLS.cblas_dgemm.parameters.map(int),
+      result: "void",
+    },
+    openblas_get_config: {
+      name: `${prefix}openblas_get_config${suffix}`,
+      parameters: [],
+      result: "pointer",
+      optional: true,
+    },
+    openblas_set_num_threads: {
+      name: `${prefix}openblas_set_num_threads${suffix}`,
+      parameters: ["i32"],
+      result: "void",
+      optional: true,
+    },
+  } as unknown as typeof SYMBOLS;
+}
+
 const ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
 const INT32_MAX = 2 ** 31 - 1;
 
@@ -121,11 +152,16 @@ export class Blas {
   /** Whether the library has a thread-count setter (OpenBLAS, MKL, BLIS). */
   readonly canSetThreads: boolean;
   #lib: BlasLib;
+  #ilp64: boolean;
 
-  /** Wraps an opened library (see `openBlas`); `vendor` when the library cannot say. */
-  constructor(library: string, lib: BlasLib, vendor?: string) {
+  /**
+   * Wraps an opened library (see `openBlas`); `vendor` when the library cannot say; `ilp64` when
+   * its sizes are 64-bit integers.
+   */
+  constructor(library: string, lib: BlasLib, vendor?: string, ilp64 = false) {
     this.library = library;
     this.#lib = lib;
+    this.#ilp64 = ilp64;
     this.vendor = identify(lib) ?? vendor ?? "unknown CBLAS";
     const s = lib.symbols;
     this.canSetThreads = !!(s.openblas_set_num_threads || s.MKL_Set_Num_Threads ||
@@ -171,7 +207,8 @@ export class Blas {
   }
 
   /**
-   * Whether every size (and so every leading dimension) fits cblas_dgemm's 32-bit ints.
+   * Whether every size (and so every leading dimension) fits cblas_dgemm's integers (32-bit, except
+   * in a 64-bit-integer OpenBLAS).
    *
    * @example
    * ```ts
@@ -185,7 +222,7 @@ export class Blas {
    * ```
    */
   fits(m: number, k: number, n: number): boolean {
-    return Math.max(m, k, n) <= INT32_MAX;
+    return this.#ilp64 || Math.max(m, k, n) <= INT32_MAX;
   }
 
   /**
@@ -284,7 +321,18 @@ function identify(lib: BlasLib): string | null {
  */
 export function openBlas(library: string): Blas {
   const accelerate = library.includes("Accelerate.framework") ? "Apple Accelerate" : undefined;
-  return new Blas(library, Deno.dlopen(library, SYMBOLS), accelerate);
+  let lp64Error: unknown;
+  try {
+    return new Blas(library, Deno.dlopen(library, SYMBOLS), accelerate);
+  } catch (e) {
+    lp64Error = e; // not there, or no cblas_dgemm: maybe a 64-bit-integer OpenBLAS
+  }
+  for (const { prefix, suffix } of ILP64_NAMINGS) {
+    try {
+      return new Blas(library, Deno.dlopen(library, ilp64Symbols(prefix, suffix)), undefined, true);
+    } catch { /* next naming */ }
+  }
+  throw lp64Error;
 }
 
 /**

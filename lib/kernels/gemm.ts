@@ -40,7 +40,7 @@ import { WorkerPool } from "./pool.ts";
 import { gemmReference, gemmTAReference, gemmTBReference } from "./reference.ts";
 import { WasmGemm } from "./engine.ts";
 import { loadWasmKernel, type WasmVariant } from "./wasm.ts";
-import { type Blas, type BlasSearch, findBlas } from "./blas.ts";
+import { type Blas, type BlasSearch, findBlas, openBlas } from "./blas.ts";
 import {
   backendFromEnv,
   checkKernelOptions,
@@ -250,6 +250,22 @@ function getPool(engine: WasmGemm): WorkerPool | null {
 export function configureKernels(options: KernelOptions = {}): KernelInfo {
   checkKernelOptions(options);
   const { backend, variant, threads, minBlasWork, minWasmWork, minParallelWork } = options;
+  if (options.blasLibrary != null && options.blasLibrary !== state.blas?.blas?.library) {
+    const library = options.blasLibrary;
+    let blas: Blas;
+    try {
+      blas = openBlas(library);
+    } catch (e) {
+      throw new Error(
+        `configureKernels: blasLibrary ${library} cannot be opened as a CBLAS library (${
+          e instanceof Error ? e.message : e
+        })`,
+      );
+    }
+    state.blas?.blas?.close();
+    state.blas = { blas, tried: [library], reason: "" };
+    if (state.threadsSet) blas.setThreads(state.threads);
+  }
   if (backend === "blas" && getBlas() === null) {
     throw new Error(
       `configureKernels: backend "blas" needs a CBLAS library: ${state.blas!.reason}`,

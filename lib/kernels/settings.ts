@@ -54,6 +54,13 @@ export interface KernelOptions {
    * it once it is set here; until then it keeps its own default (e.g. `OPENBLAS_NUM_THREADS`).
    */
   threads?: number;
+  /**
+   * A CBLAS library to use from now on instead of the one found (a path or a name the loader
+   * searches for, like `BLAS_LIB`), e.g. the OpenBLAS inside numpy's wheel to compare like with
+   * like; an error names it when it cannot be opened. null keeps the current one (so that
+   * `configureKernels(kernelInfo())` restores a state).
+   */
+  blasLibrary?: string | null;
   /** m·k·n below which the TypeScript kernel runs instead of BLAS (backend `auto`). */
   minBlasWork?: number;
   /** m·k·n below which the TypeScript kernel runs instead of WebAssembly (backend `auto`). */
@@ -149,6 +156,12 @@ export function checkKernelOptions(options: KernelOptions): void {
   }
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 64)) {
     throw new RangeError(`configureKernels: threads must be an integer in [1, 64], got ${threads}`);
+  }
+  const { blasLibrary } = options;
+  if (blasLibrary != null && (typeof blasLibrary !== "string" || blasLibrary === "")) {
+    throw new RangeError(
+      `configureKernels: blasLibrary must be a library path or name, got ${String(blasLibrary)}`,
+    );
   }
   for (const name of ["minBlasWork", "minWasmWork", "minParallelWork"] as const) {
     const v = options[name];
