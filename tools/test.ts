@@ -8,10 +8,11 @@
  *      `DENO_JOBS` to change it): each test file and each of the ~600 examples starts its own
  *      isolate, minutes of start-up alone when run one by one. Its output goes to
  *      build/test-light.log and is printed when it ends;
- *    - `browser` (`EARLY`: JupyterLab and Chromium, generous waits) at the same time, one file
- *      after another;
- *    - then, alone, `timed` (`LATE`: the grader's sandboxes with their per-test time limits, the
- *      lessons through nbclient, the output stress runs), one file after another.
+ *    - `browser` (`EARLY`: JupyterLab and Chromium, then the lessons through nbclient and the
+ *      output stress runs: kernels that mostly wait on each other, generous per-cell limits and no
+ *      timed asserts) at the same time, one file after another;
+ *    - then, alone, `timed` (`LATE`: the grader's sandboxes with their per-test time limits),
+ *      one file after another.
  *    The Deno kernelspec is installed first, once, so no test re-installs it while another test's
  *    kernel starts;
  * 2. coverage of lib/ over the three groups, gated by `deno coverage --threshold=90` (lines,
@@ -34,22 +35,25 @@ const deno = Deno.execPath();
 const build = `${root}/build`;
 const covDir = `${build}/coverage-raw`;
 
-/** Run one after another, while the light group runs: JupyterLab and Chromium (generous waits). */
+/**
+ * Run one after another, while the light group runs: JupyterLab and Chromium (generous waits),
+ * then the lessons' kernels (no timed asserts; nbclient's per-cell limit is 60 s).
+ */
 const EARLY = [
   "tests/browser.test.ts",
   "tests/browser_classic.test.ts",
   "tests/demo.test.ts",
   "tests/kernel_shim.test.ts",
+  "tests/notebooks.test.ts",
+  "tests/output_stress.test.ts",
 ];
-/** Run one after another, alone: per-test time limits (the grader) and the lessons' kernels. */
+/** Run one after another, alone: the grader's per-test time limits. */
 const LATE = [
   "tests/homework_adversarial.test.ts",
   "tests/homework_grade.test.ts",
   "tests/homework_notebooks.test.ts",
   "tests/homework_release.test.ts",
   "tests/notebook_check.test.ts",
-  "tests/notebooks.test.ts",
-  "tests/output_stress.test.ts",
 ];
 
 /** The steps above; resolves to the exit code. */
